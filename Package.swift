@@ -1,0 +1,46 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "chargemux",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chargemux", targets: ["chargemux"]),
+        .library(name: "OCPP", targets: ["OCPP"]),
+        .library(name: "Runtime", targets: ["Runtime"]),
+        .library(name: "PolicyLang", targets: ["PolicyLang"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // OCPP-J frames, the JSON model and the OCPP 1.6 / 2.0.1 message catalogs. No dependencies.
+        .target(name: "OCPP"),
+        // What the gateway evaluates per message: the compiled decision tree and redaction.
+        .target(name: "Runtime", dependencies: [
+            "OCPP",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+        // Lexer, parser, AST, diagnostics, checker and the compiler to Runtime's decision tree.
+        .target(name: "PolicyLang", dependencies: ["OCPP", "Runtime"]),
+        // Networking, configuration, sessions and store.
+        .target(name: "Gateway", dependencies: [
+            "OCPP", "Runtime", "PolicyLang",
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .executableTarget(name: "chargemux", dependencies: [
+            "OCPP", "Runtime", "PolicyLang", "Gateway",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
+        ]),
+        .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCPP", "PolicyLang"]),
+        .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang", "Runtime", "OCPP"]),
+        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

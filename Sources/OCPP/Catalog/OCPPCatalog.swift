@@ -1,0 +1,29 @@
+/// Every action of one OCPP version, with direction and request and response schemas.
+///
+/// The catalog data is generated from the official OCPP JSON schemas by `scripts/gen-catalog.py`;
+/// the project does not read the schemas at run time.
+public struct OCPPCatalog: Sendable {
+    public let version: OCPPVersion
+    /// Every action, sorted by name.
+    public let actions: [ActionSpec]
+    private let indexByName: [String: Int]
+
+    public init(version: OCPPVersion, actions: [ActionSpec]) {
+        self.version = version
+        self.actions = actions.sorted { $0.name < $1.name }
+        self.indexByName = Dictionary(uniqueKeysWithValues: self.actions.enumerated().map { ($1.name, $0) })
+    }
+
+    /// The catalog of `version`.
+    public static func forVersion(_ version: OCPPVersion) -> OCPPCatalog {
+        fatalError("filled in by the catalog work")
+    }
+
+    /// The action called `name` (case-sensitive, as OCPP-J requires).
+    public func action(named name: String) -> ActionSpec? {
+        indexByName[name].map { actions[$0] }
+    }
+
+    /// A dense number for the action, `0..<actions.count`, for table lookups.
+    public func actionIndex(named name: String) -> Int? { indexByName[name] }
+}

@@ -1,0 +1,2 @@
+// The CLI entry point; filled in by the CLI work.
+print("chargemux")
