@@ -1,0 +1,153 @@
+/// Parses a policy file into its syntax tree.
+///
+/// The parser reports a syntax error, skips to the next line that starts a statement, and goes
+/// on, so one run shows every syntax error rather than the first.
+public struct Parser {
+    /// Words that start a statement when they stand first on a line.
+    static let statementKeywords: Set<String> = ["policy", "list", "primary", "backends", "owner", "route", "allow", "deny", "redact"]
+
+    let source: SourceFile
+    var tokens: [Token]
+    var index = 0
+    public internal(set) var diagnostics: [Diagnostic] = []
+
+    /// A syntax error has been reported; unwind to the statement loop and resynchronise.
+    struct Failure: Error {}
+
+    public init(source: SourceFile) {
+        self.source = source
+        var lexer = Lexer(source: source)
+        self.tokens = lexer.tokenize()
+        self.diagnostics = lexer.diagnostics
+    }
+
+    /// Parses `source`, returning the tree (as much as could be read) and every diagnostic.
+    public static func parse(_ source: SourceFile) -> (file: PolicyFile, diagnostics: [Diagnostic]) {
+        var parser = Parser(source: source)
+        let file = parser.parseFile()
+        return (file, parser.diagnostics)
+    }
+
+    /// Parses the whole file.
+    public mutating func parseFile() -> PolicyFile {
+        let header = parseHeader()
+        var declarations: [Declaration] = []
+        while current.kind != .endOfFile {
+            do {
+                declarations.append(try parseStatement())
+                try expectStatementEnd()
+            } catch {
+                synchronize()
+            }
+        }
+        return PolicyFile(source: source, header: header, declarations: declarations)
+    }
+
+    // MARK: Token access
+
+    var current: Token { tokens[index] }
+    var previous: Token { tokens[max(0, index - 1)] }
+
+    func peek(_ offset: Int = 1) -> Token { tokens[min(index + offset, tokens.count - 1)] }
+
+    @discardableResult
+    mutating func advance() -> Token {
+        let token = tokens[index]
+        if index < tokens.count - 1 { index += 1 }
+        return token
+    }
+
+    /// Whether the current token begins a new statement.
+    var atStatementStart: Bool {
+        let token = current
+        if token.kind == .endOfFile { return true }
+        guard token.startsLine else { return false }
+        if token.kind == .at { return true }
+        return token.word.map(Self.statementKeywords.contains) ?? false
+    }
+
+    /// Skips tokens up to the next statement start, after an error.
+    mutating func synchronize() {
+        if current.kind != .endOfFile { advance() }
+        while !atStatementStart { advance() }
+    }
+
+    mutating func expectStatementEnd() throws(Failure) {
+        guard !atStatementStart else { return }
+        throw error("unexpected \(current.displayName) after the end of the statement",
+                    help: "a statement ends at the end of its line; start the next one on a new line")
+    }
+
+    // MARK: Errors
+
+    /// Reports a syntax error at the current token and returns the failure to throw.
+    mutating func error(_ message: String, at span: SourceSpan? = nil, help: String? = nil, code: DiagnosticCode = .syntax) -> Failure {
+        diagnostics.append(Diagnostic(code, message, in: source, at: span ?? current.span, help: help))
+        return Failure()
+    }
+
+    /// Consumes the word `keyword` or reports what was expected instead.
+    mutating func expectWord(_ keyword: String, _ context: String) throws(Failure) {
+        if current.isWord(keyword) {
+            advance()
+            return
+        }
+        var help: String?
+        if let word = current.word, editDistance(word.lowercased(), keyword) <= 2 {
+            help = "did you mean `\(keyword)`?"
+        }
+        throw error("expected `\(keyword)` \(context), found \(current.displayName)", help: help)
+    }
+
+    /// Consumes a word used as a name, or reports what was expected.
+    mutating func expectName(_ what: String) throws(Failure) -> Identifier {
+        guard let word = current.word else {
+            throw error("expected \(what), found \(current.displayName)")
+        }
+        let token = advance()
+        return Identifier(word, span: token.span)
+    }
+
+    mutating func expectString(_ what: String) throws(Failure) -> StringLiteral {
+        guard case .string(let value) = current.kind else {
+            throw error("expected \(what) in double quotes, found \(current.displayName)")
+        }
+        let token = advance()
+        return StringLiteral(value, span: token.span)
+    }
+
+    mutating func expect(_ kind: Token.Kind, _ context: String) throws(Failure) {
+        guard current.kind == kind else {
+            let expected = Token(kind: kind, span: current.span, startsLine: false).displayName
+            throw error("expected \(expected) \(context), found \(current.displayName)")
+        }
+        advance()
+    }
+
+    /// `NAME, NAME, ...`: at least one.
+    mutating func parseNameList(_ what: String) throws(Failure) -> [Identifier] {
+        var names = [try expectName(what)]
+        while current.kind == .comma {
+            advance()
+            names.append(try expectName(what))
+        }
+        return names
+    }
+}
+
+/// The Levenshtein distance, for "did you mean" on keywords.
+func editDistance(_ lhs: String, _ rhs: String) -> Int {
+    let left = Array(lhs)
+    let right = Array(rhs)
+    if left.isEmpty { return right.count }
+    if right.isEmpty { return left.count }
+    var previousRow = Array(0...right.count)
+    for (i, leftCharacter) in left.enumerated() {
+        var row = [i + 1] + Array(repeating: 0, count: right.count)
+        for (j, rightCharacter) in right.enumerated() {
+            row[j + 1] = min(previousRow[j + 1] + 1, row[j] + 1, previousRow[j] + (leftCharacter == rightCharacter ? 0 : 1))
+        }
+        previousRow = row
+    }
+    return previousRow[right.count]
+}

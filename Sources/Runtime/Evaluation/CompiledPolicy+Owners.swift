@@ -1,0 +1,36 @@
+import OCPP
+
+extension CompiledPolicy {
+    /// The owner of a user by the owner rules: first match wins. Returns the backend and the rule.
+    public func owner(idTag: String?, chargePoint: String, connectorId: Int? = nil) -> (backend: Int, rule: Int)? {
+        let input = EvaluationInput(chargePoint: chargePoint, payload: .null, idTag: idTag, connectorId: connectorId, owner: nil)
+        return owner(of: input)
+    }
+
+    func owner(of input: EvaluationInput) -> (backend: Int, rule: Int)? {
+        for node in ownerRules {
+            guard let condition = node.condition else { return (node.backend, node.rule) }
+            if condition.evaluate(input) { return (node.backend, node.rule) }
+        }
+        return nil
+    }
+
+    /// Gathers what tests read from a message of action `actionIndex`.
+    func input(actionIndex: Int?, payload: JSONValue, context: MessageContext) -> EvaluationInput {
+        var idTag: String?
+        var connectorId: Int?
+        if let actionIndex {
+            let fields = userFields[actionIndex]
+            if let path = fields.idTagPath { idTag = Self.value(at: path[...], in: payload)?.stringValue }
+            if let path = fields.connectorIdPath { connectorId = Self.value(at: path[...], in: payload)?.intValue }
+        }
+        return EvaluationInput(chargePoint: context.chargePoint, payload: payload, idTag: idTag, connectorId: connectorId,
+                               owner: context.transactionOwner)
+    }
+
+    static func value(at path: ArraySlice<String>, in value: JSONValue) -> JSONValue? {
+        guard let key = path.first else { return value }
+        guard case .object(let object) = value, let member = object[key] else { return nil }
+        return Self.value(at: path.dropFirst(), in: member)
+    }
+}
