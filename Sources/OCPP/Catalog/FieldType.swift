@@ -7,11 +7,15 @@ public indirect enum FieldType: Sendable, Equatable {
     case dateTime
     /// A string that must be one of the listed values.
     case enumeration([String])
+    /// A JSON number without a fractional part.
     case integer
     /// A JSON number that may have a fraction.
     case decimal
+    /// `true` or `false`.
     case boolean
+    /// A nested JSON object.
     case object(ObjectSchema)
+    /// A JSON array whose elements all have the element type, with optional bounds on the count.
     case array(of: FieldType, minItems: Int?, maxItems: Int?)
     /// Any JSON value (2.0.1 DataTransfer `data`).
     case any

@@ -3,11 +3,13 @@
 /// The catalog data is generated from the official OCPP JSON schemas by `scripts/gen-catalog.py`;
 /// the project does not read the schemas at run time.
 public struct OCPPCatalog: Sendable {
+    /// The OCPP version whose actions these are.
     public let version: OCPPVersion
     /// Every action, sorted by name.
     public let actions: [ActionSpec]
     private let indexByName: [String: Int]
 
+    /// Creates a catalog; `actions` must have distinct names.
     public init(version: OCPPVersion, actions: [ActionSpec]) {
         self.version = version
         self.actions = actions.sorted { $0.name < $1.name }
@@ -16,7 +18,10 @@ public struct OCPPCatalog: Sendable {
 
     /// The catalog of `version`.
     public static func forVersion(_ version: OCPPVersion) -> OCPPCatalog {
-        fatalError("filled in by the catalog work")
+        switch version {
+        case .v16: v16
+        case .v201: v201
+        }
     }
 
     /// The action called `name` (case-sensitive, as OCPP-J requires).
