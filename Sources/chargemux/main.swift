@@ -1,2 +1,10 @@
-// The CLI entry point; filled in by the CLI work.
-print("chargemux")
+import ArgumentParser
+
+/// `chargemux`: the OCPP gateway and its dry-run policy tools.
+@main
+struct Chargemux: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chargemux",
+        abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",
+        subcommands: [])
+}

@@ -72,9 +72,9 @@ extension Resolver {
                    at: path.span, help: suggestion(for: path.description, among: ["idTag", "chargePoint", "connectorId"]))
             return nil
         case ("idTag", .actions(let actions)):
-            return resolveAttribute(.idTag, path: path, in: actions, fieldPath: { self.idTagPath(in: $0) })
+            return resolveAttribute(.idTag, path: path, in: actions)
         case ("connectorId", .actions(let actions)):
-            return resolveAttribute(.connectorId, path: path, in: actions, fieldPath: { self.connectorIdPath(in: $0) })
+            return resolveAttribute(.connectorId, path: path, in: actions)
         case (_, .actions(let actions)):
             var types: SubjectTypes = [:]
             for action in actions {
@@ -88,11 +88,12 @@ extension Resolver {
         }
     }
 
-    private mutating func resolveAttribute(_ subject: ConditionSubject, path: FieldPath, in actions: [ActionReference],
-                                           fieldPath: (ActionSpec) -> [String]?) -> (ConditionSubject, SubjectTypes)? {
+    private mutating func resolveAttribute(_ subject: ConditionSubject, path: FieldPath,
+                                           in actions: [ActionReference]) -> (ConditionSubject, SubjectTypes)? {
         var types: SubjectTypes = [:]
         for action in actions {
-            if let fieldPath = fieldPath(action.spec), let type = catalog.fieldType(at: fieldPath, in: action.spec.request) {
+            let fieldPath = subject == .idTag ? idTagPath(in: action.spec) : connectorIdPath(in: action.spec)
+            if let fieldPath, let type = catalog.fieldType(at: fieldPath, in: action.spec.request) {
                 types[action.index] = type
             }
         }
@@ -103,15 +104,12 @@ extension Resolver {
         return (subject, types)
     }
 
-    /// Where the user's token is in an action's request: `idTag` (1.6), `idToken.idToken` (2.0.1).
     func idTagPath(in spec: ActionSpec) -> [String]? {
-        let candidates: [[String]] = version == .v16 ? [["idTag"]] : [["idToken", "idToken"], ["transactionInfo", "idToken", "idToken"]]
-        return candidates.first { catalog.fieldType(at: $0, in: spec.request) != nil }
+        PredicateLowering.idTagPath(in: spec, version: version, catalog: catalog)
     }
 
-    /// Where the connector is: `connectorId`, else `evse.connectorId`.
     func connectorIdPath(in spec: ActionSpec) -> [String]? {
-        [["connectorId"], ["evse", "connectorId"]].first { catalog.fieldType(at: $0, in: spec.request) != nil }
+        PredicateLowering.connectorIdPath(in: spec, catalog: catalog)
     }
 
     private mutating func reportUnknownField(_ path: FieldPath, in actions: [ActionReference]) {

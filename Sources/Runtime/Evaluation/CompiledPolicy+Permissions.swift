@@ -18,7 +18,7 @@ extension CompiledPolicy {
             for leaf in group.leaves where leaf.backends.contains(backend) {
                 if let condition = leaf.condition {
                     if !ownerResolved, condition.readsOwner {
-                        if let found = owner(of: input) { input.owner = backends[found.backend] }
+                        if input.idTag != nil, let found = owner(of: input) { input.owner = backends[found.backend] }
                         ownerResolved = true
                     }
                     guard condition.evaluate(input) else { continue }

@@ -101,8 +101,10 @@ extension CompiledPolicy {
         return decision
     }
 
+    /// The owner by the owner rules. A message without a user (and outside a known transaction)
+    /// has no owner, whatever `otherwise` says: `otherwise` is about users, not messages.
     private func resolveOwner(_ input: inout EvaluationInput) -> (Int?, Int?) {
-        guard let found = owner(of: input) else { return (nil, nil) }
+        guard input.idTag != nil, let found = owner(of: input) else { return (nil, nil) }
         input.owner = backends[found.backend]
         return (found.backend, found.rule)
     }

@@ -6,11 +6,12 @@ import OCPP
 /// The hash key comes from the gateway config (`redaction.hashKey`), never from the policy, so a
 /// policy author cannot reverse the pseudonyms.
 public struct Redactor: Sendable {
-    private let key: SymmetricKey
+    /// Kept as bytes: `SymmetricKey` is not `Sendable` in this swift-crypto.
+    private let keyBytes: [UInt8]
 
     /// A redactor whose `hash` pseudonyms are keyed by `hashKey`.
     public init(hashKey: [UInt8]) {
-        self.key = SymmetricKey(data: hashKey)
+        self.keyBytes = hashKey
     }
 
     /// The payload with `redactions` applied, and the paths it changed.
@@ -70,7 +71,7 @@ public struct Redactor: Sendable {
     /// folded to upper case first, so `abc` and `ABC` (the same user in OCPP) get one pseudonym.
     public func pseudonym(_ text: String, caseInsensitive: Bool, maxLength: Int) -> String {
         let input = caseInsensitive ? text.uppercased() : text
-        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: key)
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(input.utf8), using: SymmetricKey(data: keyBytes))
         let digits: [Character] = Array("0123456789ABCDEF")
         var hex = ""
         hex.reserveCapacity(64)
