@@ -1,9 +1,12 @@
+import Foundation
 import OCPP
 
 extension CompiledPolicy {
     /// The owner of a user by the owner rules: first match wins. Returns the backend and the rule.
-    public func owner(idTag: String?, chargePoint: String, connectorId: Int? = nil) -> (backend: Int, rule: Int)? {
-        let input = EvaluationInput(chargePoint: chargePoint, payload: .null, idTag: idTag, connectorId: connectorId, owner: nil)
+    public func owner(idTag: String?, chargePoint: String, connectorId: Int? = nil,
+                      now: Double = Date().timeIntervalSince1970) -> (backend: Int, rule: Int)? {
+        let input = EvaluationInput(chargePoint: chargePoint, payload: .null, idTag: idTag, connectorId: connectorId,
+                                    now: now, owner: nil)
         return owner(of: input)
     }
 
@@ -25,7 +28,7 @@ extension CompiledPolicy {
             if let path = fields.connectorIdPath { connectorId = Self.value(at: path[...], in: payload)?.intValue }
         }
         return EvaluationInput(chargePoint: context.chargePoint, payload: payload, idTag: idTag, connectorId: connectorId,
-                               owner: context.transactionOwner)
+                               now: context.now, owner: context.transactionOwner)
     }
 
     static func value(at path: ArraySlice<String>, in value: JSONValue) -> JSONValue? {
