@@ -58,7 +58,7 @@ struct JSONValueRoundTripTests {
 
     @Test("literals build the same values as parsing")
     func literals() throws {
-        let built: JSONValue = ["idTag": "ABC", "n": 3, "ok": true, "list": [1, nil]]
+        let built: JSONValue = ["idTag": "ABC", "n": 3, "ok": true, "list": [1, .null]]
         #expect(try JSONValue(parsing: #"{"idTag":"ABC","n":3,"ok":true,"list":[1,null]}"#) == built)
     }
 

@@ -167,7 +167,7 @@ struct PayloadValidatorTests {
         #expect(PayloadValidator.validate([1], against: schema, version: .v16)
             == [PayloadViolation(path: "", code: "FormationViolation",
                                  message: "the payload must be a json object, not an array")])
-        #expect(PayloadValidator.validate(nil, against: schema, version: .v201).map(\.code) == ["FormatViolation"])
+        #expect(PayloadValidator.validate(.null, against: schema, version: .v201).map(\.code) == ["FormatViolation"])
     }
 
     @Test("a member given twice is a format violation")
