@@ -61,3 +61,30 @@ struct OwnershipSemanticsTests {
         #expect(meter.targets.isEmpty)
     }
 }
+
+@Suite("owner index")
+struct OwnerIndexTests {
+    @Test("first match wins across indexed and unindexed rule shapes")
+    func orderAcrossShapes() throws {
+        let harness = try PolicyHarness("""
+            policy "t" for ocpp 1.6
+            owner depot   when chargePoint matches "DEPOT-*"
+            owner fleet   when idTag matches "FLEET-*"
+            owner vip     when idTag == "FLEET-BOSS"
+            owner special when idTag matches "*-X"
+            owner short   when idTag matches "F*"
+            owner rest    otherwise
+            route Authorize to owner
+            """)
+        func owner(_ idTag: String, at chargePoint: String = "CP-1") -> String? {
+            harness.responder(harness.route("Authorize", ["idTag": .string(idTag)], from: chargePoint))
+        }
+        #expect(owner("FLEET-1", at: "DEPOT-3") == "depot")  // an unindexed rule before the indexed one
+        #expect(owner("FLEET-BOSS") == "fleet")               // the earlier prefix beats the later exact rule
+        #expect(owner("fleet-boss") == "fleet")
+        #expect(owner("AB-X") == "special")                    // not indexable: tested in order
+        #expect(owner("FOO") == "short")
+        #expect(owner("FLEET-X") == "fleet")                   // earlier prefix beats later unindexed
+        #expect(owner("ZZZ") == "rest")
+    }
+}

@@ -10,12 +10,18 @@ extension CompiledPolicy {
         return owner(of: input)
     }
 
+    /// First match wins: the earliest indexed rule that matches, unless a rule of another shape
+    /// before it matches first.
     func owner(of input: EvaluationInput) -> (backend: Int, rule: Int)? {
-        for node in ownerRules {
+        let indexed = input.idTag.map(ownerIndex.earliestIndexedMatch) ?? .max
+        for position in ownerIndex.others {
+            guard position < indexed else { break }
+            let node = ownerRules[position]
             guard let condition = node.condition else { return (node.backend, node.rule) }
             if condition.evaluate(input) { return (node.backend, node.rule) }
         }
-        return nil
+        guard indexed < ownerRules.count else { return nil }
+        return (ownerRules[indexed].backend, ownerRules[indexed].rule)
     }
 
     /// Gathers what tests read from a message of action `actionIndex`.
