@@ -41,4 +41,18 @@ struct YAMLSyntaxTests {
         #expect(found.first?.code == .yamlSyntax)
         #expect(found.first?.line == 2)
     }
+
+    @Test func controlCharacterIsPlacedByLineAndColumn() {
+        let found = diagnostics("listen: []\npolicy: ab\u{01}c\n")
+        #expect(found.count == 1)
+        #expect(found.first?.code == .yamlSyntax)
+        #expect(found.first.map { "\($0.line):\($0.column)" } == "2:11")
+        #expect(found.first?.message == "invalid yaml: control characters are not allowed")
+    }
+
+    @Test func onlyOneDocumentIsAllowed() {
+        let found = diagnostics("policy: a\n---\npolicy: b\n")
+        #expect(found.first?.code == .yamlSyntax)
+        #expect(found.first?.line == 2)
+    }
 }
