@@ -10,7 +10,15 @@ extension CompiledPolicy {
         guard let actionIndex = catalog.actionIndex(named: action) else {
             return rejection(action, code: "NotImplemented", reason: "`\(action)` is not an ocpp \(version.rawValue) action")
         }
-        let node = chargePointCalls[actionIndex]
+        let leaves = chargePointCalls[actionIndex].groups.lazy
+            .filter { $0.chargePoints?.matches(context.chargePoint) ?? true }
+            .flatMap(\.leaves)
+        return route(action: action, actionIndex: actionIndex, leaves: leaves, payload: payload, context: context, trace: trace)
+    }
+
+    /// Routing over the leaves that apply to the charge point, in file order.
+    func route(action: String, actionIndex: Int, leaves: some Sequence<RouteLeaf>, payload: JSONValue,
+               context: MessageContext, trace: Bool) -> RouteDecision {
         var input = input(actionIndex: actionIndex, payload: payload, context: context)
         var owner: Int? = context.transactionOwner.flatMap(backendIndex)
         var ownerRule: Int?
@@ -26,41 +34,38 @@ extension CompiledPolicy {
         var gatewayTargetRule: Int?
         var matched: [Int] = []
 
-        for group in node.groups {
-            if let pattern = group.chargePoints, !pattern.matches(context.chargePoint) { continue }
-            for leaf in group.leaves {
-                if let condition = leaf.condition {
-                    if !ownerResolved, condition.readsOwner {
-                        (owner, ownerRule) = resolveOwner(&input)
-                        ownerResolved = true
-                    }
-                    guard condition.evaluate(input) else { continue }
+        for leaf in leaves {
+            if let condition = leaf.condition {
+                if !ownerResolved, condition.readsOwner {
+                    (owner, ownerRule) = resolveOwner(&input)
+                    ownerResolved = true
                 }
-                anyMatched = true
-                if trace { matched.append(leaf.rule) }
-                targets.formUnion(leaf.backends)
-                if leaf.toOwner {
-                    if !ownerResolved {
-                        (owner, ownerRule) = resolveOwner(&input)
-                        ownerResolved = true
-                    }
-                    if let owner {
-                        targets.insert(owner)
-                        ownerIsTarget = true
-                        if ownerTargetRule == nil { ownerTargetRule = leaf.rule }
-                    }
-                }
-                if leaf.toPrimary, let primary {
-                    targets.insert(primary)
-                    if primaryTargetRule == nil { primaryTargetRule = leaf.rule }
-                }
-                if leaf.toGateway {
-                    gatewayIsTarget = true
-                    if gatewayTargetRule == nil { gatewayTargetRule = leaf.rule }
-                }
-                if let backend = leaf.answeredBy, answeredBy == nil { answeredBy = (backend, leaf.rule) }
-                if first == nil { first = (leaf.firstTarget, leaf.rule) }
+                guard condition.evaluate(input) else { continue }
             }
+            anyMatched = true
+            if trace { matched.append(leaf.rule) }
+            targets.formUnion(leaf.backends)
+            if leaf.toOwner {
+                if !ownerResolved {
+                    (owner, ownerRule) = resolveOwner(&input)
+                    ownerResolved = true
+                }
+                if let owner {
+                    targets.insert(owner)
+                    ownerIsTarget = true
+                    if ownerTargetRule == nil { ownerTargetRule = leaf.rule }
+                }
+            }
+            if leaf.toPrimary, let primary {
+                targets.insert(primary)
+                if primaryTargetRule == nil { primaryTargetRule = leaf.rule }
+            }
+            if leaf.toGateway {
+                gatewayIsTarget = true
+                if gatewayTargetRule == nil { gatewayTargetRule = leaf.rule }
+            }
+            if let backend = leaf.answeredBy, answeredBy == nil { answeredBy = (backend, leaf.rule) }
+            if first == nil { first = (leaf.firstTarget, leaf.rule) }
         }
         if !ownerResolved, owner == nil { (owner, ownerRule) = resolveOwner(&input) }
 
