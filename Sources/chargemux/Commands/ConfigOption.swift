@@ -1,0 +1,8 @@
+import ArgumentParser
+
+/// `--config gateway.yaml`, shared by the dry-run commands.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("A gateway config; the policy may then name only its backends.",
+                                            valueName: "gateway.yaml"))
+    var config: String?
+}
