@@ -5,6 +5,7 @@ import Foundation
 ///
 /// Exit codes: 0 ok, 1 findings or failure, 2 usage error.
 struct Chargemux: ParsableCommand {
+    /// The root command and its subcommands (room for `test`, written on another branch).
     static let configuration = CommandConfiguration(
         commandName: "chargemux",
         abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",

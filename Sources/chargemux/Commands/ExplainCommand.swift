@@ -3,6 +3,7 @@ import Foundation
 
 /// `chargemux explain FILE (--from CP-ID | --backend NAME [--charge-point CP-ID]) --message FRAME ...`.
 struct ExplainCommand: ParsableCommand {
+    /// The command's name, abstract and help.
     static let configuration = CommandConfiguration(
         commandName: "explain",
         abstract: "Explain how a policy handles one OCPP call, rule by rule.",
@@ -45,9 +46,11 @@ struct ExplainCommand: ParsableCommand {
                     environment: ProcessInfo.processInfo.environment)
     }
 
+    /// Exactly one of `--from` and `--backend`; `--charge-point` only with `--backend`.
     func validate() throws {
         do { try tool.checkDirection() } catch { throw ValidationError(error.message) }
     }
 
+    /// Explains the call; exits 2 on a bad frame or an unknown backend.
     func run() throws { try tool.run().emit() }
 }

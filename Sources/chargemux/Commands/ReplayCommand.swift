@@ -3,6 +3,7 @@ import Foundation
 
 /// `chargemux replay FILE CAPTURE.jsonl [--config gateway.yaml] [--format table|json]`.
 struct ReplayCommand: ParsableCommand {
+    /// The command's name, abstract and help.
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Run a capture of OCPP traffic through a policy and count what each backend would get.",
@@ -19,6 +20,7 @@ struct ReplayCommand: ParsableCommand {
     @Option(help: "Output format: table or json.")
     var format: ReplayFormat = .table
 
+    /// Replays the capture and prints the report.
     func run() throws {
         try ReplayTool(path: file, capturePath: capture, configPath: config.config, format: format,
                        environment: ProcessInfo.processInfo.environment).run().emit()

@@ -3,8 +3,11 @@ import Runtime
 
 /// A policy compiled for the dry-run tools, with the config it was checked against.
 struct LoadedPolicy: Sendable {
+    /// The decision tree.
     var compiled: CompiledPolicy
+    /// The whole compilation, with its warnings and source.
     var compilation: PolicyCompilation
+    /// The config given with `--config`, if any.
     var config: ConfigInput?
 
     /// The warnings of the compilation, rendered (empty when there are none).

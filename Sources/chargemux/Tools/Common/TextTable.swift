@@ -1,10 +1,13 @@
 /// A plain-text table: columns padded to their widest cell, numbers right-aligned.
 struct TextTable: Sendable {
+    /// The column titles; they fix the number of columns.
     var headers: [String]
     /// Which columns are right-aligned.
     var rightAligned: Set<Int> = []
+    /// The rows; missing cells are blank.
     var rows: [[String]] = []
 
+    /// The table, a line per row, ending with a line break.
     func render() -> String {
         let all = [headers] + rows
         let widths = headers.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }

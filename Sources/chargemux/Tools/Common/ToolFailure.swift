@@ -1,5 +1,6 @@
 /// A tool that cannot go on, with what it prints and the exit status.
 struct ToolFailure: Error, Sendable {
+    /// What to print and the exit status.
     var output: ToolOutput
 
     /// A failure printing `message` on standard error.
@@ -7,6 +8,7 @@ struct ToolFailure: Error, Sendable {
         output = .failure(message, status: status)
     }
 
+    /// A failure with exactly this output.
     init(output: ToolOutput) { self.output = output }
 
     /// A usage error (exit 2).

@@ -14,6 +14,7 @@ struct ToolOutput: Sendable, Equatable {
     var stdout: String = ""
     /// The text for standard error (problems with the input, not the result).
     var stderr: String = ""
+    /// The exit status.
     var status: Status = .ok
 
     /// A failure with `message` on standard error.

@@ -4,7 +4,9 @@ struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, lowercase, user input in backticks.
     var message: String
 
+    /// A usage error saying `message`.
     init(_ message: String) { self.message = message }
 
+    /// The message.
     var description: String { message }
 }

@@ -2,10 +2,13 @@ import Runtime
 
 /// `chargemux compile`: compiles a policy and prints a summary or its decision tree.
 struct CompileTool: Sendable {
+    /// The policy file.
     var path: String
+    /// The gateway config (`--config`).
     var configPath: String?
     /// Print the whole decision tree instead of the summary line.
     var tree = false
+    /// Where the config's `env:` values come from.
     var environment: [String: String] = [:]
 
     /// Exit 1 when the policy does not compile; warnings go to standard error.

@@ -4,8 +4,10 @@ import Runtime
 /// The redaction part of `compile --tree`: per action and message (request or response), per
 /// backend, each field with its mode and rule.
 struct RedactionTreePrinter {
+    /// The policy to print.
     let policy: CompiledPolicy
 
+    /// The lines of the section, indented under `redactions`.
     func lines() -> [String] {
         var lines: [String] = []
         for (index, plan) in policy.redactions.enumerated() {

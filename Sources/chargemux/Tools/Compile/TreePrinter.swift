@@ -3,8 +3,10 @@ import Runtime
 /// Prints a compiled policy's decision tree the way the gateway walks it: per direction, per action
 /// with rules, per charge-point group, each leaf with its rule; then owner rules and redactions.
 struct TreePrinter {
+    /// The policy to print.
     let policy: CompiledPolicy
 
+    /// The whole tree, ending with a line break.
     func render() -> String {
         var lines = [header, "", "charge point → backends"]
         lines += actionLines(policy.chargePointCalls, leaf: routeLeaf)

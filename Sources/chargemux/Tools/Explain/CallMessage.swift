@@ -2,8 +2,11 @@ import OCPP
 
 /// The CALL given to `explain --message`.
 struct CallMessage: Sendable, Equatable {
+    /// The message id.
     var id: String
+    /// The action name as sent (not necessarily a catalog action).
     var action: String
+    /// The payload object.
     var payload: JSONValue
 
     /// Parses an OCPP-J CALL; anything else (bad JSON, not a frame, a result) is a usage error.
@@ -21,6 +24,7 @@ struct CallMessage: Sendable, Equatable {
         self.init(id: id, action: action, payload: payload)
     }
 
+    /// A call from its parts.
     init(id: String, action: String, payload: JSONValue) {
         self.id = id
         self.action = action

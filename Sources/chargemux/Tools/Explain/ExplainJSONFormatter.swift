@@ -3,6 +3,7 @@ import Runtime
 
 /// The JSON form of `explain` (documented in `docs/cli.md`).
 enum ExplainJSONFormatter {
+    /// A charge-point call's explanation; `hashKey` says where the pseudonym key came from.
     static func document(_ explanation: RouteExplanation, hashKey: String) -> JSONValue {
         let call = explanation.call
         let owner: JSONValue = switch explanation.ownerSource {
@@ -31,6 +32,7 @@ enum ExplainJSONFormatter {
         ]
     }
 
+    /// A backend call's explanation.
     static func document(_ explanation: PermissionExplanation) -> JSONValue {
         [
             "direction": "toChargePoint",

@@ -2,6 +2,7 @@ import Runtime
 
 /// The text form of `explain`: the decision first, then the rules behind it, in order.
 enum ExplainTextFormatter {
+    /// A charge-point call's explanation.
     static func render(_ explanation: RouteExplanation) -> String {
         let call = explanation.call
         var lines = ["\(call.action) (id `\(call.id)`) from charge point `\(explanation.chargePoint)`"]
@@ -31,6 +32,7 @@ enum ExplainTextFormatter {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// A backend call's explanation.
     static func render(_ explanation: PermissionExplanation) -> String {
         let call = explanation.call
         let target = explanation.chargePoint.map { "charge point `\($0)`" } ?? "any charge point"

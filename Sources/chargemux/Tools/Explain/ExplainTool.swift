@@ -7,7 +7,9 @@ struct ExplainTool: Sendable {
     /// explanations are reproducible. The gateway's real pseudonyms differ.
     static let defaultHashKey = "chargemux-explain-test-key"
 
+    /// The policy file.
     var path: String
+    /// The gateway config (`--config`).
     var configPath: String?
     /// The charge point that sends the call (`--from`).
     var from: String?
@@ -15,13 +17,18 @@ struct ExplainTool: Sendable {
     var backend: String?
     /// The charge point a backend's call goes to (`--charge-point`).
     var chargePoint: String?
+    /// The OCPP-J frame (`--message`).
     var message: String
     /// The transaction's owner (`--owner`).
     var owner: String?
+    /// The pseudonym key (`--hash-key`).
     var hashKey: String?
+    /// Text or JSON.
     var format: ExplainFormat = .text
+    /// Where the config's `env:` values come from.
     var environment: [String: String] = [:]
 
+    /// Explains the call: exit 0, 1 when the policy or config fails, 2 on a usage error.
     func run() -> ToolOutput {
         do { return try explain() } catch { return error.output }
     }

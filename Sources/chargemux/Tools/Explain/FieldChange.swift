@@ -5,6 +5,7 @@ import Runtime
 struct FieldChange: Sendable {
     /// The dotted path (`idTag`, `meterValue.sampledValue.value`).
     var path: String
+    /// How the field was rewritten.
     var mode: RedactionMode
     /// The redact rule that asked for it.
     var rule: RuleInfo?
@@ -24,7 +25,10 @@ struct FieldChange: Sendable {
 
 /// A payload as one backend receives it.
 struct Delivery: Sendable {
+    /// The receiving backend.
     var backend: String
+    /// The payload after its redactions.
     var payload: JSONValue
+    /// What the redactions changed; empty when the payload is unchanged.
     var changes: [FieldChange]
 }

@@ -3,6 +3,7 @@ import Runtime
 
 /// Builds a ``PermissionExplanation`` from the policy's permission decision.
 struct PermissionExplainer: Sendable {
+    /// The policy that decides.
     var policy: CompiledPolicy
 
     /// Explains `call` from backend index `backend`; without `chargePoint` the call is checked

@@ -3,12 +3,17 @@ import Runtime
 /// Whether a backend's call may reach a charge point, which rule decided, and what the charge
 /// point's answer loses on its way back to that backend.
 struct PermissionExplanation: Sendable {
+    /// The calling backend.
     var backend: String
     /// The charge point asked about; `nil` when none was given.
     var chargePoint: String?
+    /// The call explained.
     var call: CallMessage
+    /// Catalog findings about the call.
     var warnings: [String]
+    /// The transaction's owner given with `--owner`.
     var owner: String?
+    /// Whether the call reaches the charge point.
     var allowed: Bool
     /// The deny that refused, the allow that allowed; `nil` for the default deny.
     var decidingRule: RuleInfo?

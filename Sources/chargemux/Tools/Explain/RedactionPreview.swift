@@ -3,7 +3,9 @@ import Runtime
 
 /// Applies a backend's redactions to a payload and says what changed and why.
 struct RedactionPreview: Sendable {
+    /// The policy, for rule and backend names.
     var policy: CompiledPolicy
+    /// Applies the redactions with the chosen hash key.
     var redactor: Redactor
 
     /// The payload `backend` receives with `redactions` applied; `owner` fills `as owner` fields.

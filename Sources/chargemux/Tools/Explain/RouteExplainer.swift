@@ -3,10 +3,14 @@ import Runtime
 
 /// Builds a ``RouteExplanation`` from the policy's routing decision.
 struct RouteExplainer: Sendable {
+    /// The policy that decides.
     var policy: CompiledPolicy
+    /// Applies the redactions with the chosen hash key.
     var redactor: Redactor
+    /// Whether the redactor's key is ``ExplainTool/defaultHashKey``.
     var usesDefaultKey: Bool
 
+    /// Explains `call` from `chargePoint`; `given` is the transaction's owner (`--owner`).
     func explain(_ call: CallMessage, from chargePoint: String, owner given: String?) -> RouteExplanation {
         let context = MessageContext(chargePoint: chargePoint, transactionOwner: given)
         let decision = policy.route(action: call.action, payload: call.payload, context: context, trace: true)

@@ -30,19 +30,29 @@ struct RouteExplanation: Sendable {
         case callError(code: String, reason: String)
     }
 
+    /// The sending charge point.
     var chargePoint: String
+    /// The call explained.
     var call: CallMessage
+    /// Catalog findings about the call.
     var warnings: [String]
+    /// The owner backend, if any.
     var owner: String?
+    /// Where the owner came from.
     var ownerSource: OwnerSource
+    /// The route rules that matched, in file order.
     var matchedRules: [RuleInfo]
     /// Backend targets, in backend order.
     var targets: [String]
+    /// Whether a rule routes to `gateway`.
     var gatewayIsTarget: Bool
     /// A backend's name or `gateway`; `nil` when rejected.
     var responder: String?
+    /// Why the responder answers.
     var responderReason: ResponderReason?
+    /// The rule behind the responder.
     var responderRule: RuleInfo?
+    /// What the gateway does.
     var outcome: Outcome
     /// What each target backend receives; empty when rejected.
     var deliveries: [Delivery]

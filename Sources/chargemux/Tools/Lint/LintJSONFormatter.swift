@@ -10,6 +10,7 @@ import PolicyLang
 ///  "errors": 0, "warnings": 1}
 /// ```
 enum LintJSONFormatter {
+    /// The whole document for `files`.
     static func document(_ files: [LintedFile]) -> JSONValue {
         [
             "files": .array(files.map(file)),

@@ -2,6 +2,7 @@ import PolicyLang
 
 /// The text form of `lint`: each diagnostic as compilers print them, then a line per file.
 enum LintTextFormatter {
+    /// Every diagnostic, then the summary lines.
     static func render(_ files: [LintedFile]) -> String {
         var output = ""
         for file in files {

@@ -2,11 +2,15 @@ import PolicyLang
 
 /// `chargemux lint`: compiles policy files and reports every finding.
 struct LintTool: Sendable {
+    /// The policy files, as given.
     var files: [String]
+    /// The gateway config (`--config`).
     var configPath: String?
+    /// Text, JSON or SARIF.
     var format: LintFormat = .text
     /// Whether warnings fail the run too.
     var strict = false
+    /// Where the config's `env:` values come from.
     var environment: [String: String] = [:]
 
     /// Lints every file; exit 1 on errors (or on warnings with `strict`), else 0.

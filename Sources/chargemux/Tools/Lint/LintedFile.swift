@@ -4,10 +4,14 @@ import PolicyLang
 struct LintedFile: Sendable {
     /// The path as the user gave it.
     var path: String
+    /// What the pipeline made of it.
     var compilation: PolicyCompilation
 
+    /// Every finding, sorted by position.
     var diagnostics: [Diagnostic] { compilation.diagnostics }
+    /// How many findings are errors.
     var errorCount: Int { diagnostics.filter { $0.severity == .error }.count }
+    /// How many findings are warnings.
     var warningCount: Int { diagnostics.count - errorCount }
 
     /// `site.policy: 0 errors, 1 warning`.

@@ -6,10 +6,14 @@ import PolicyLang
 /// rule, every diagnostic as a result with its region; the help goes in `message.text` (after a
 /// line break) and in `properties.help`.
 enum SARIFFormatter {
+    /// The SARIF 2.1.0 JSON schema, for `$schema`.
     static let schema = "https://json.schemastore.org/sarif-2.1.0.json"
+    /// The SARIF version written.
     static let version = "2.1.0"
+    /// Where the tool is described, for `tool.driver.informationUri`.
     static let informationURI = "https://github.com/linking-world/chargemux"
 
+    /// The SARIF log for `files`.
     static func document(_ files: [LintedFile]) -> JSONValue {
         [
             "$schema": .string(schema),

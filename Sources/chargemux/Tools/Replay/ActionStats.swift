@@ -15,6 +15,7 @@ struct ActionStats: Sendable, Equatable {
     /// The redacted fields, in first-seen order.
     var redactedFields: [String] = []
 
+    /// Counts a denial by `rule`.
     mutating func deny(by rule: String) {
         denied += 1
         if let index = deniedBy.firstIndex(where: { $0.rule == rule }) { deniedBy[index].count += 1 } else {
@@ -22,12 +23,14 @@ struct ActionStats: Sendable, Equatable {
         }
     }
 
+    /// Counts a redacted message when `fields` is not empty.
     mutating func redact(_ fields: [String]) {
         guard !fields.isEmpty else { return }
         redacted += 1
         for field in fields where !redactedFields.contains(field) { redactedFields.append(field) }
     }
 
+    /// Equal counts, rules and fields.
     static func == (lhs: ActionStats, rhs: ActionStats) -> Bool {
         lhs.routed == rhs.routed && lhs.answered == rhs.answered && lhs.allowed == rhs.allowed && lhs.denied == rhs.denied
             && lhs.deniedBy.map(\.rule) == rhs.deniedBy.map(\.rule) && lhs.deniedBy.map(\.count) == rhs.deniedBy.map(\.count)

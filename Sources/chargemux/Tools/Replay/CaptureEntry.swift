@@ -14,10 +14,15 @@ struct CaptureEntry: Sendable {
 
     /// The 1-based line number in the capture.
     var line: Int
+    /// When the frame was captured, as written.
     var time: String?
+    /// The charge point's identity.
     var chargePoint: String
+    /// Which way the frame travels.
     var direction: Direction
+    /// The backend that sent a `toChargePoint` frame, if named.
     var backend: String?
+    /// The OCPP-J frame.
     var frame: OCPPFrame
 
     /// Parses one line; the error says what is wrong with it, lowercase.
@@ -53,7 +58,9 @@ struct CaptureEntry: Sendable {
 
 /// Why a capture line cannot be replayed.
 struct CaptureLineError: Error, Sendable, Equatable {
+    /// What is wrong, lowercase, user input in backticks.
     var message: String
 
+    /// An error saying `message`.
     init(_ message: String) { self.message = message }
 }

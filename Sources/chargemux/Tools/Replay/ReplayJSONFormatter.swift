@@ -2,6 +2,7 @@ import OCPP
 
 /// The JSON form of `replay` (documented in `docs/cli.md`).
 enum ReplayJSONFormatter {
+    /// The whole report.
     static func document(_ report: ReplayReport) -> JSONValue {
         let stats = report.stats
         return [

@@ -8,7 +8,9 @@ struct ReplayStats: Sendable {
     var rejected: [RejectionKey: Int] = [:]
     /// Lines read (blank lines excluded).
     var lines = 0
+    /// Calls from charge points.
     var chargePointCalls = 0
+    /// Calls to charge points.
     var backendCalls = 0
     /// Answers redacted on their way back to a backend.
     var answers = 0
@@ -32,7 +34,10 @@ struct ReplayStats: Sendable {
         change(&backends[backend, default: [:]][action, default: ActionStats()])
     }
 
+    /// Charge-point calls answered with a CALLERROR.
     var rejectedCount: Int { rejected.values.reduce(0, +) }
+    /// Backend calls let through, per backend checked.
     var allowedCount: Int { backends.values.flatMap(\.values).reduce(0) { $0 + $1.allowed } }
+    /// Backend calls refused, per backend checked.
     var deniedCount: Int { backends.values.flatMap(\.values).reduce(0) { $0 + $1.denied } }
 }

@@ -1,6 +1,7 @@
 /// The table form of `replay`: a row per backend and action, the gateway's own answers, totals,
 /// and the charge-point calls no rule routes.
 enum ReplayTableFormatter {
+    /// The whole report as text.
     static func render(_ report: ReplayReport) -> String {
         var table = TextTable(headers: ["BACKEND", "ACTION", "ROUTED", "ANSWERED", "ALLOWED", "DENIED", "REDACTED", "DETAILS"],
                               rightAligned: [2, 3, 4, 5, 6])

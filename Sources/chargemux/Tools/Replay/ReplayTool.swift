@@ -3,10 +3,15 @@ import Runtime
 
 /// `chargemux replay`: runs a capture through a policy and reports per backend and action.
 struct ReplayTool: Sendable {
+    /// The policy file.
     var path: String
+    /// The capture, one JSON object per line.
     var capturePath: String
+    /// The gateway config (`--config`); its hash key keys pseudonyms.
     var configPath: String?
+    /// Table or JSON.
     var format: ReplayFormat = .table
+    /// Where the config's `env:` values come from.
     var environment: [String: String] = [:]
 
     /// Exit 1 when the policy does not compile, the capture cannot be read, or a line is bad.
@@ -38,8 +43,11 @@ struct ReplayTool: Sendable {
 
 /// A replay's stats with the policy they were counted against.
 struct ReplayReport: Sendable {
+    /// The policy replayed through.
     var policy: CompiledPolicy
+    /// The capture's path, as given.
     var capture: String
+    /// The counts.
     var stats: ReplayStats
 
     /// Per backend in policy order, its actions in name order.

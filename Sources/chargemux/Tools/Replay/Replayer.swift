@@ -3,13 +3,16 @@ import Runtime
 
 /// Feeds capture entries through a policy, one at a time, and counts the decisions.
 struct Replayer: Sendable {
+    /// The policy that decides.
     let policy: CompiledPolicy
+    /// Applies redactions, to find which fields change.
     let redactor: Redactor
     private(set) var stats = ReplayStats()
     private var owners = TransactionOwners()
     /// Backend calls to a charge point awaiting its answer: the action and the backends let through.
     private var awaiting: [String: [String: (action: String, backends: [Int], owner: String?)]] = [:]
 
+    /// A replayer with empty counts.
     init(policy: CompiledPolicy, redactor: Redactor) {
         self.policy = policy
         self.redactor = redactor
