@@ -126,4 +126,18 @@ struct ExplainRouteTests {
         #expect(change["before"] as? [String] == ["EMP-00042"] && change["after"] as? [String] == ["billing"])
         #expect(document["hashKey"] as? String == "default")
     }
+
+    @Test("--config: the config's backends check the policy and its hash key keys pseudonyms")
+    func config() throws {
+        let output = ExplainTool(path: Fixtures.linkingWorldPolicy, configPath: Fixtures.linkingWorldConfig, from: "CP-1",
+                                 message: #"[2,"h","Heartbeat",{}]"#, format: .json,
+                                 environment: Fixtures.linkingWorldEnvironment).run()
+        #expect(output.status == .ok, "\(output.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [String: Any])
+        #expect(document["hashKey"] as? String == "config")
+        let broken = ExplainTool(path: Fixtures.linkingWorldPolicy, configPath: Fixtures.linkingWorldConfig, from: "CP-1",
+                                 message: #"[2,"h","Heartbeat",{}]"#).run()
+        #expect(broken.status == .findings)
+        #expect(broken.stderr.contains("error[config]"))
+    }
 }

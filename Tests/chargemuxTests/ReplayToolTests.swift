@@ -124,4 +124,12 @@ struct ReplayToolTests {
         #expect(output.status == .findings)
         #expect(output.stderr == "cannot read capture `/nonexistent/capture.jsonl`\n")
     }
+
+    @Test("--config replays the same capture with the config's backends")
+    func config() {
+        let output = ReplayTool(path: Fixtures.linkingWorldPolicy, capturePath: Fixtures.linkingWorldCapture,
+                                configPath: Fixtures.linkingWorldConfig, environment: Fixtures.linkingWorldEnvironment).run()
+        #expect(output.status == .ok, "\(output.stderr)")
+        #expect(output.stdout.contains("0 bad lines"))
+    }
 }
