@@ -40,8 +40,12 @@ public struct Redactor: Sendable {
             touched = true
             if case .array(let elements) = member, redaction.mode != .drop {
                 object[key] = .array(elements.map { replacement(for: $0, redaction: redaction, owner: owner) })
+            } else if redaction.mode == .drop {
+                // Not `mode == .drop ? nil : ...`: `JSONValue` is `ExpressibleByNilLiteral`, so that
+                // `nil` would be `.null` and the member would stay, as `null`.
+                object[key] = Optional<JSONValue>.none
             } else {
-                object[key] = redaction.mode == .drop ? nil : replacement(for: member, redaction: redaction, owner: owner)
+                object[key] = replacement(for: member, redaction: redaction, owner: owner)
             }
         } else {
             object[key] = rewrite(member, path: path.dropFirst(), redaction: redaction, owner: owner, touched: &touched)
