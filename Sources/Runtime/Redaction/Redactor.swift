@@ -41,9 +41,7 @@ public struct Redactor: Sendable {
             if case .array(let elements) = member, redaction.mode != .drop {
                 object[key] = .array(elements.map { replacement(for: $0, redaction: redaction, owner: owner) })
             } else if redaction.mode == .drop {
-                // Not `mode == .drop ? nil : ...`: `JSONValue` is `ExpressibleByNilLiteral`, so that
-                // `nil` would be `.null` and the member would stay, as `null`.
-                object[key] = Optional<JSONValue>.none
+                object[key] = nil
             } else {
                 object[key] = replacement(for: member, redaction: redaction, owner: owner)
             }

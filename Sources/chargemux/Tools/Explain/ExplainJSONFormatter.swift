@@ -7,9 +7,9 @@ enum ExplainJSONFormatter {
     static func document(_ explanation: RouteExplanation, hashKey: String) -> JSONValue {
         let call = explanation.call
         let owner: JSONValue = switch explanation.ownerSource {
-        case .given: ["backend": .optional(explanation.owner), "source": "given", "rule": nil, "reason": nil]
-        case .rule(let rule): ["backend": .optional(explanation.owner), "source": "rule", "rule": cite(rule), "reason": nil]
-        case .none(let reason): ["backend": nil, "source": "none", "rule": nil, "reason": .string(reason)]
+        case .given: ["backend": .optional(explanation.owner), "source": "given", "rule": .null, "reason": .null]
+        case .rule(let rule): ["backend": .optional(explanation.owner), "source": "rule", "rule": cite(rule), "reason": .null]
+        case .none(let reason): ["backend": .null, "source": "none", "rule": .null, "reason": .string(reason)]
         }
         let responder: JSONValue = explanation.responder.map { name in
             ["name": .string(name), "reason": .optional(explanation.responderReason?.rawValue),
