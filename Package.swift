@@ -15,6 +15,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // OCPP-J frames, the JSON model and the OCPP 1.6 / 2.0.1 message catalogs. No dependencies.
@@ -30,6 +33,12 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "OCPP", "Runtime", "PolicyLang",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "chargemux", dependencies: [
             "OCPP", "Runtime", "PolicyLang", "Gateway",
@@ -39,7 +48,13 @@ let package = Package(
         .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCPP", "PolicyLang"]),
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang", "Runtime", "OCPP"]),
-        .testTarget(name: "GatewayTests", dependencies: ["Gateway"]),
+        .testTarget(name: "GatewayTests", dependencies: [
+            "Gateway", "PolicyLang", "Runtime", "OCPP",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
     ],
     swiftLanguageModes: [.v6]
