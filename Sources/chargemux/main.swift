@@ -1,10 +1,11 @@
 import ArgumentParser
 
 /// `chargemux`: the OCPP gateway and its dry-run policy tools.
-@main
 struct Chargemux: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chargemux",
         abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",
-        subcommands: [])
+        subcommands: [TestCommand.self])
 }
+
+Chargemux.main()
