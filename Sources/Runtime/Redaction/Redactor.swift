@@ -41,7 +41,11 @@ public struct Redactor: Sendable {
             if case .array(let elements) = member, redaction.mode != .drop {
                 object[key] = .array(elements.map { replacement(for: $0, redaction: redaction, owner: owner) })
             } else {
-                object[key] = redaction.mode == .drop ? nil : replacement(for: member, redaction: redaction, owner: owner)
+                // Spelled out: `cond ? nil : value` would infer `JSONValue` and store JSON `null`
+                // (JSONValue is ExpressibleByNilLiteral) instead of removing the member.
+                let rewritten: JSONValue? = redaction.mode == .drop
+                    ? Optional.none : replacement(for: member, redaction: redaction, owner: owner)
+                object[key] = rewritten
             }
         } else {
             object[key] = rewrite(member, path: path.dropFirst(), redaction: redaction, owner: owner, touched: &touched)
