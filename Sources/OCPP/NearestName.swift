@@ -13,7 +13,9 @@ public func nearestName(to name: String, among candidates: some Sequence<String>
         if candidate == name { return candidate }
         let distance = editDistance(folded, Array(candidate.lowercased()), limit: limit)
         guard distance <= limit else { continue }
-        if let current = best, current.distance < distance || (current.distance == distance && current.name <= candidate) {
+        if let current = best,
+            current.distance < distance || (current.distance == distance && current.name <= candidate)
+        {
             continue
         }
         best = (candidate, distance)

@@ -32,6 +32,17 @@ struct PredicateLowering {
         switch comparison.subject {
         case .chargePoint: accessor = .chargePoint
         case .owner: accessor = .owner
+        case .now:
+            guard case .literal(.string(let text)) = comparison.operand, let seconds = Resolver.parseDateTime(text) else {
+                return .constant(false)
+            }
+            let test: ValueTest = switch comparison.op {
+            case .less: .less(seconds)
+            case .lessEqual: .lessOrEqual(seconds)
+            case .greater: .greater(seconds)
+            default: .greaterOrEqual(seconds)
+            }
+            return .test(.now, test)
         case .idTag:
             guard let action else { accessor = .contextIdTag; break }
             // An action without an idTag never matches an idTag test.

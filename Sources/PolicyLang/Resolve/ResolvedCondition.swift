@@ -10,6 +10,8 @@ public enum ConditionSubject: Sendable, Hashable, CustomStringConvertible {
     case connectorId
     /// The owner backend of the message's transaction or user.
     case owner
+    /// The gateway's clock when the message arrives, for rules with a time window.
+    case now
     /// A payload field path.
     case field([String])
 
@@ -19,6 +21,7 @@ public enum ConditionSubject: Sendable, Hashable, CustomStringConvertible {
         case .idTag: "idTag"
         case .connectorId: "connectorId"
         case .owner: "owner"
+        case .now: "now"
         case .field(let path): path.joined(separator: ".")
         }
     }

@@ -57,6 +57,8 @@ extension Resolver {
         switch (name, scope) {
         case ("chargePoint", _):
             return (.chargePoint, [-1: .string(maxLength: nil, caseInsensitive: false)])
+        case ("now", _):
+            return (.now, [-1: .dateTime])
         case ("owner", .owner):
             report(.unknownField, "an owner rule cannot ask for `owner`: it decides it", at: path.span,
                    help: "owner rules may use `idTag`, `chargePoint` and `connectorId`")
@@ -68,8 +70,8 @@ extension Resolver {
         case ("connectorId", .owner):
             return (.connectorId, [-1: .integer])
         case (_, .owner):
-            report(.unknownField, "owner rules see only `idTag`, `chargePoint` and `connectorId`, not `\(path)`",
-                   at: path.span, help: suggestion(for: path.description, among: ["idTag", "chargePoint", "connectorId"]))
+            report(.unknownField, "owner rules see only `idTag`, `chargePoint`, `connectorId` and `now`, not `\(path)`",
+                   at: path.span, help: suggestion(for: path.description, among: ["idTag", "chargePoint", "connectorId", "now"]))
             return nil
         case ("idTag", .actions(let actions)):
             return resolveAttribute(.idTag, path: path, in: actions)
@@ -114,7 +116,7 @@ extension Resolver {
 
     private mutating func reportUnknownField(_ path: FieldPath, in actions: [ActionReference]) {
         let names = actions.map { "`\($0.name)`" }.joined(separator: ", ")
-        let candidates = actions.flatMap { allFieldPaths(in: $0.spec.request) } + ["chargePoint", "idTag", "connectorId", "owner"]
+        let candidates = actions.flatMap { allFieldPaths(in: $0.spec.request) } + ["chargePoint", "idTag", "connectorId", "owner", "now"]
         report(.unknownField, "field `\(path)` is not in \(names)", at: path.span,
                help: suggestion(for: path.description, among: candidates))
     }

@@ -6,6 +6,7 @@ extension Resolver {
                             operand: ResolvedOperand) -> Bool {
         let leaf = type.elementType
         let subjectName = "`\(subject)`"
+        if subject == .now { return checkTime(comparison, operand: operand) }
         switch leaf {
         case .object:
             report(.typeMismatch, "\(subjectName) is an object and cannot be compared", at: comparison.path.span,

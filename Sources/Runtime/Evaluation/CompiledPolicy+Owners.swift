@@ -1,18 +1,27 @@
+import Foundation
 import OCPP
 
 extension CompiledPolicy {
     /// The owner of a user by the owner rules: first match wins. Returns the backend and the rule.
-    public func owner(idTag: String?, chargePoint: String, connectorId: Int? = nil) -> (backend: Int, rule: Int)? {
-        let input = EvaluationInput(chargePoint: chargePoint, payload: .null, idTag: idTag, connectorId: connectorId, owner: nil)
+    public func owner(idTag: String?, chargePoint: String, connectorId: Int? = nil,
+                      now: Double = Date().timeIntervalSince1970) -> (backend: Int, rule: Int)? {
+        let input = EvaluationInput(chargePoint: chargePoint, payload: .null, idTag: idTag, connectorId: connectorId,
+                                    now: now, owner: nil)
         return owner(of: input)
     }
 
+    /// First match wins: the earliest indexed rule that matches, unless a rule of another shape
+    /// before it matches first.
     func owner(of input: EvaluationInput) -> (backend: Int, rule: Int)? {
-        for node in ownerRules {
+        let indexed = input.idTag.map(ownerIndex.earliestIndexedMatch) ?? .max
+        for position in ownerIndex.others {
+            guard position < indexed else { break }
+            let node = ownerRules[position]
             guard let condition = node.condition else { return (node.backend, node.rule) }
             if condition.evaluate(input) { return (node.backend, node.rule) }
         }
-        return nil
+        guard indexed < ownerRules.count else { return nil }
+        return (ownerRules[indexed].backend, ownerRules[indexed].rule)
     }
 
     /// Gathers what tests read from a message of action `actionIndex`.
@@ -25,7 +34,7 @@ extension CompiledPolicy {
             if let path = fields.connectorIdPath { connectorId = Self.value(at: path[...], in: payload)?.intValue }
         }
         return EvaluationInput(chargePoint: context.chargePoint, payload: payload, idTag: idTag, connectorId: connectorId,
-                               owner: context.transactionOwner)
+                               now: context.now, owner: context.transactionOwner)
     }
 
     static func value(at path: ArraySlice<String>, in value: JSONValue) -> JSONValue? {

@@ -1,3 +1,4 @@
+import Foundation
 import OCPP
 
 /// What the gateway knows about a message beyond its payload.
@@ -8,10 +9,13 @@ public struct MessageContext: Sendable {
     /// it (MeterValues, StopTransaction, a connector's StatusNotification, a RemoteStop's id). It
     /// takes precedence over the owner rules, so a transaction stays with the owner it started with.
     public var transactionOwner: String?
+    /// When the message arrived, in seconds since 1970, for `now` conditions.
+    public var now: Double
 
-    public init(chargePoint: String, transactionOwner: String? = nil) {
+    public init(chargePoint: String, transactionOwner: String? = nil, now: Double = Date().timeIntervalSince1970) {
         self.chargePoint = chargePoint
         self.transactionOwner = transactionOwner
+        self.now = now
     }
 }
 
@@ -21,6 +25,7 @@ struct EvaluationInput {
     let payload: JSONValue
     let idTag: String?
     let connectorId: Int?
+    let now: Double
     /// The owner backend's name, once known.
     var owner: String?
 }

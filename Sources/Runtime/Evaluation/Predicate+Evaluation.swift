@@ -20,6 +20,7 @@ extension Predicate {
             case .owner: return input.owner.map { test.holds(for: .string($0)) } ?? false
             case .contextIdTag: return input.idTag.map { test.holds(for: .string($0)) } ?? false
             case .contextConnectorId: return input.connectorId.map { test.holds(for: .integer($0)) } ?? false
+            case .now: return test.holds(number: input.now)
             case .path(let segments): return Self.anyValue(at: segments[...], in: input.payload) { test.holds(for: $0) }
             }
         }
@@ -57,6 +58,17 @@ extension ValueTest {
             return caseInsensitive ? folded.contains(CaseInsensitiveString(text)) : exact.contains(text)
         case .memberOfValues(let values):
             return values.contains { Self.equals(value, $0, false) }
+        }
+    }
+
+    /// Whether a number passes an ordering test (the clock), without boxing it in JSON.
+    func holds(number: Double) -> Bool {
+        switch self {
+        case .less(let bound): number < bound
+        case .lessOrEqual(let bound): number <= bound
+        case .greater(let bound): number > bound
+        case .greaterOrEqual(let bound): number >= bound
+        default: false
         }
     }
 

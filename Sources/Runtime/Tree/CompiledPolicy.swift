@@ -18,6 +18,8 @@ public final class CompiledPolicy: Sendable {
     public let rules: [RuleInfo]
     /// Owner rules in order: first match wins.
     public let ownerRules: [OwnerNode]
+    /// The owner rules indexed by idTag.
+    let ownerIndex: OwnerIndex
     /// Per catalog action index: the route rules of charge-point calls.
     public let chargePointCalls: [ActionNode<RouteLeaf>]
     /// Per catalog action index: the allow and deny rules of backend calls.
@@ -39,6 +41,7 @@ public final class CompiledPolicy: Sendable {
         self.primary = primary
         self.rules = rules
         self.ownerRules = ownerRules
+        self.ownerIndex = OwnerIndex(rules: ownerRules)
         self.chargePointCalls = chargePointCalls
         self.backendCalls = backendCalls
         self.redactions = redactions

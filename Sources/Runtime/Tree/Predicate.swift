@@ -10,6 +10,8 @@ public enum Accessor: Sendable, Hashable, CustomStringConvertible {
     case contextIdTag
     /// The connector as the context extracted it (owner rules).
     case contextConnectorId
+    /// The gateway's clock, in seconds since 1970.
+    case now
     /// A payload path; arrays along the way are walked, and the test holds if any element passes.
     case path([String])
 
@@ -19,6 +21,7 @@ public enum Accessor: Sendable, Hashable, CustomStringConvertible {
         case .owner: "owner"
         case .contextIdTag: "idTag"
         case .contextConnectorId: "connectorId"
+        case .now: "now"
         case .path(let segments): segments.joined(separator: ".")
         }
     }

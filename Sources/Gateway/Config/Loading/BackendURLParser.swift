@@ -5,12 +5,13 @@ import Foundation
 enum BackendURLParser {
     static func parse(_ text: String, keyPath: String) -> Result<URL, ValueProblem> {
         let shown = text.contains("@") ? "" : ", found `\(text)`"
-        guard !text.contains(where: \.isWhitespace), let components = URLComponents(string: text),
-              let scheme = components.scheme?.lowercased()
-        else { return .failure(ValueProblem("`\(keyPath)` is not a valid url\(shown)", help: example)) }
+        let scheme = text.range(of: "://").map { text[..<$0.lowerBound].lowercased() }
         guard scheme == "ws" || scheme == "wss" else {
             return .failure(ValueProblem("`\(keyPath)` must start with `ws://` or `wss://`\(shown)",
                                          help: "ocpp backends speak websocket; " + example))
+        }
+        guard !text.contains(where: \.isWhitespace), let components = URLComponents(string: text) else {
+            return .failure(ValueProblem("`\(keyPath)` is not a valid url\(shown)", help: example))
         }
         guard components.user == nil, components.password == nil else {
             return .failure(ValueProblem("`\(keyPath)` must not contain credentials",

@@ -42,18 +42,18 @@ extension ConfigDecoder {
             parsed(ListenPathParser.parse(text, keyPath: map.path("path")), at: node, keyPath: map.path("path"))
         }
         let profile = securityProfile(in: map)
-        let allowInsecure = boolean("allowInsecure", in: map)
-        let tls = decodeListenerTLS(in: map, profile: profile.value(or: .basicAuth))
-        if let profileValue = profile.value(or: .basicAuth), let allowInsecureValue = allowInsecure.value(or: false) {
+        let profileValue = profile.value(or: .basicAuth)
+        let allowInsecure = boolean("allowInsecure", in: map).value(or: false)
+        let tls = decodeListenerTLS(in: map, profile: profileValue)
+        if let profileValue, let allowInsecure {
             checkListenerAuthentication(in: map, profile: profileValue, at: profile.node,
-                                        allowInsecure: allowInsecureValue, chargePoints: chargePoints)
+                                        allowInsecure: allowInsecure, chargePoints: chargePoints)
         }
         guard let address = address.value, let path = path.value(or: GatewayConfig.Listener.defaultPath),
-              let profileValue = profile.value(or: .basicAuth), let allowInsecureValue = allowInsecure.value(or: false),
-              let tls = tls.optionalValue
+              let profileValue, let allowInsecure, let tls = tls.optionalValue
         else { return nil }
         return GatewayConfig.Listener(address: address, path: path, securityProfile: profileValue,
-                                      allowInsecure: allowInsecureValue, tls: tls)
+                                      allowInsecure: allowInsecure, tls: tls)
     }
 
     /// `securityProfile` as one of the four profiles.

@@ -13,7 +13,10 @@ enum ListenAddressParser {
             }
             host = text[text.index(after: text.startIndex)..<close]
             port = text[text.index(close, offsetBy: 2)...]
-            guard host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." || $0 == "%" })
+            let parts = host.split(separator: "%", maxSplits: 1, omittingEmptySubsequences: false)
+            let zone = parts.count == 2 ? parts[1] : "z"
+            guard parts[0].contains(":"), parts[0].allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }),
+                  !zone.isEmpty, zone.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
             else { return .failure(ValueProblem("`\(host)` in `\(keyPath)` is not an ipv6 address")) }
         } else {
             guard let colon = text.lastIndex(of: ":") else {

@@ -43,9 +43,8 @@ extension ConfigDecoder {
                 report(.wrongType, "keys must be strings, found \(key.kindDescription)", at: key, keyPath: keyPath)
                 continue
             }
-            let reader = MappingReader(node: node, keyPath: keyPath, entries: [:])
             if let known, !known.contains(scalar.string) {
-                reportUnknownKey(scalar.string, at: key, in: reader, known: known)
+                reportUnknownKey(scalar.string, at: key, in: keyPath, known: known)
                 continue
             }
             if entries[scalar.string] == nil { entries[scalar.string] = (key, value) }
@@ -53,10 +52,11 @@ extension ConfigDecoder {
         return MappingReader(node: node, keyPath: keyPath, entries: entries)
     }
 
-    private func reportUnknownKey(_ key: String, at node: Node, in map: MappingReader, known: [String]) {
+    private func reportUnknownKey(_ key: String, at node: Node, in keyPath: String, known: [String]) {
         let help = Levenshtein.nearest(to: key, in: known).map { "did you mean `\($0)`?" }
             ?? "known keys here: " + known.map { "`\($0)`" }.joined(separator: ", ")
-        let place = map.keyPath.isEmpty ? "at the top level" : "in `\(map.keyPath)`"
-        report(.unknownKey, "unknown key `\(key)` \(place)", at: node, keyPath: map.path(key), help: help)
+        let place = keyPath.isEmpty ? "at the top level" : "in `\(keyPath)`"
+        report(.unknownKey, "unknown key `\(key)` \(place)", at: node, keyPath: keyPath.isEmpty ? key : keyPath + "." + key,
+               help: help)
     }
 }
