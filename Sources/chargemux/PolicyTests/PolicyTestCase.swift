@@ -32,6 +32,9 @@ struct PolicyTestCase: Sendable {
     var payload: JSONValue
     /// The owner backend of the ongoing transaction, as the gateway's state would know it.
     var transactionOwner: String?
+    /// When the message arrives, in seconds since 1970 (the case's `now`, else the file's);
+    /// `nil` means the real clock, allowed only when no rule reads `now`.
+    var now: Double?
     var expect: Expectation
 }
 

@@ -8,13 +8,15 @@ import Yams
 ///
 /// Every mistake is collected, each with its position and a fix, so one run shows them all.
 struct PolicyTestLoader {
-    static let rootKeys = ["cases"]
-    static let caseKeys = ["name", "from", "backend", "chargePoint", "message", "transactionOwner", "expect"]
+    static let rootKeys = ["now", "cases"]
+    static let caseKeys = ["name", "from", "backend", "chargePoint", "message", "transactionOwner", "now", "expect"]
 
     let file: String
     let policy: CompiledPolicy
     let ruleReferences: RuleReferences
     var problems: [TestFileProblem] = []
+    /// The file's `now:`, the default of every case.
+    var defaultNow: Double?
 
     init(file: String, policy: CompiledPolicy) {
         self.file = file
@@ -71,6 +73,7 @@ struct PolicyTestLoader {
                                             help: "write each case as a list item starting with `- name: ...`"))
             return nil
         }
+        if let nowNode = root["now"] { defaultNow = parseNow(nowNode) }
         var cases: [PolicyTestCase] = []
         var names: [String: Int] = [:]
         for item in items {
@@ -101,6 +104,15 @@ struct PolicyTestLoader {
         let message = parseMessage(map, sender: sender)
         var transactionOwner: String?
         if let ownerNode = map["transactionOwner"] { transactionOwner = backendName(ownerNode, what: "`transactionOwner`") }
+        var now = defaultNow
+        if let nowNode = map["now"] {
+            now = parseNow(nowNode)
+        } else if now == nil, policy.readsClock {
+            problems.append(TestFileProblem(file: file, at: map.keyNode("name") ?? node,
+                                            "the policy has time-bounded rules (`now`), but case `\(name ?? "?")` has no `now:`",
+                                            help: "add `now: \"2026-12-01T12:00:00Z\"` to the case, or once at the top of the "
+                                                + "file, so the result does not depend on the day the tests run"))
+        }
         var expectation: Expectation?
         if let expectNode = map["expect"] {
             expectation = parseExpectation(expectNode, sender: sender, action: message?.spec)
@@ -111,7 +123,7 @@ struct PolicyTestLoader {
         guard problems.count == before, let name, let sender, let message, let expectation else { return nil }
         return PolicyTestCase(name: name, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, sender: sender,
                               action: message.spec.name, payload: message.payload, transactionOwner: transactionOwner,
-                              expect: expectation)
+                              now: now, expect: expectation)
     }
 
     private mutating func parseSender(_ map: CheckedMapping) -> PolicyTestCase.Sender? {
@@ -219,6 +231,16 @@ struct PolicyTestLoader {
     }
 
     // MARK: Scalars
+
+    /// A `now:` date-time.
+    private mutating func parseNow(_ node: Node) -> Double? {
+        guard let text = node.text, let seconds = PolicyClock.parse(text) else {
+            problems.append(TestFileProblem(file: file, at: node, "`now` must be an RFC 3339 date-time, found \(node.kindDescription)",
+                                            help: "write it with a time zone, like `now: \"2026-12-01T12:00:00Z\"`"))
+            return nil
+        }
+        return seconds
+    }
 
     mutating func requiredText(_ key: String, in map: CheckedMapping, what: String, help: String) -> String? {
         guard let node = map[key] else {

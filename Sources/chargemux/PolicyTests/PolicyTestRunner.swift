@@ -1,3 +1,4 @@
+import Foundation
 import OCPP
 import Runtime
 
@@ -34,7 +35,8 @@ struct PolicyTestRunner {
     func run(_ suite: PolicyTestSuite) -> [CaseResult] { suite.cases.map(run) }
 
     func run(_ testCase: PolicyTestCase) -> CaseResult {
-        let context = MessageContext(chargePoint: testCase.sender.chargePoint, transactionOwner: testCase.transactionOwner)
+        let context = MessageContext(chargePoint: testCase.sender.chargePoint, transactionOwner: testCase.transactionOwner,
+                                     now: testCase.now ?? Date().timeIntervalSince1970)
         switch testCase.sender {
         case .chargePoint:
             return runChargePointCall(testCase, context: context)
