@@ -40,8 +40,10 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         let options = PolicyTestOptions(coverage: coverage, hashKey: hashKey, format: format, quiet: quiet)
         let output = PolicyTestSession.run(policyPath: policy, testsPath: tests, options: options)
-        FileHandle.standardOutput.write(Data(output.standardOutput.utf8))
-        FileHandle.standardError.write(Data(output.standardError.utf8))
+        // The summary line `N passed, M failed` comes last: it is on standard output in text
+        // format and on standard error in json format.
+        let streams = [(FileHandle.standardError, output.standardError), (FileHandle.standardOutput, output.standardOutput)]
+        for (handle, text) in format == .json ? streams.reversed() : streams { handle.write(Data(text.utf8)) }
         if output.exitCode != 0 { throw ExitCode(output.exitCode) }
     }
 }
