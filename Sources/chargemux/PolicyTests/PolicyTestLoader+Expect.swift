@@ -18,11 +18,13 @@ extension PolicyTestLoader {
         let before = problems.count
         let known = Self.chargePointKeys + Self.backendKeys.filter { !Self.chargePointKeys.contains($0) }
         guard let map = CheckedMapping(node, what: "`expect`", known: known, file: file, problems: &problems) else { return nil }
-        guard !map.isEmpty else {
+        // Empty as written; a mapping whose only keys are unknown has been reported already.
+        guard !map.isEmpty || map.unknownKeyCount > 0 else {
             problems.append(TestFileProblem(file: file, at: node, "`expect` is empty",
                                             help: "expect at least one thing, e.g. `targets: [billing]` or `allowed: true`"))
             return nil
         }
+        guard !map.isEmpty else { return nil }
         if let sender {
             let isCharge = if case .chargePoint = sender { true } else { false }
             let allowedKeys = isCharge ? Self.chargePointKeys : Self.backendKeys

@@ -77,6 +77,8 @@ extension Node {
 struct CheckedMapping {
     let node: Node
     private(set) var entries: [(key: String, keyNode: Node, value: Node)] = []
+    /// Keys that were reported as unknown (or not text).
+    private(set) var unknownKeyCount = 0
 
     /// Reads `node` as a mapping with keys among `known`, reporting other keys and non-mappings.
     /// `nil` if `node` is not a mapping.
@@ -89,12 +91,14 @@ struct CheckedMapping {
         for (key, value) in mapping {
             guard let name = key.text else {
                 problems.append(TestFileProblem(file: file, at: key, "keys must be text, found \(key.kindDescription)"))
+                unknownKeyCount += 1
                 continue
             }
             guard known.contains(name) else {
                 let help = nearestName(to: name, among: known).map { "did you mean `\($0)`?" }
                     ?? "the keys here are " + known.map { "`\($0)`" }.joined(separator: ", ")
                 problems.append(TestFileProblem(file: file, at: key, "unknown key `\(name)` in \(what)", help: help))
+                unknownKeyCount += 1
                 continue
             }
             entries.append((name, key, value))
