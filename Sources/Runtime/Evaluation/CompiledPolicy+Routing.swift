@@ -10,7 +10,15 @@ extension CompiledPolicy {
         guard let actionIndex = catalog.actionIndex(named: action) else {
             return rejection(action, code: "NotImplemented", reason: "`\(action)` is not an ocpp \(version.rawValue) action")
         }
-        let node = chargePointCalls[actionIndex]
+        let leaves = chargePointCalls[actionIndex].groups.lazy
+            .filter { $0.chargePoints?.matches(context.chargePoint) ?? true }
+            .flatMap(\.leaves)
+        return route(action: action, actionIndex: actionIndex, leaves: leaves, payload: payload, context: context, trace: trace)
+    }
+
+    /// Routing over the leaves that apply to the charge point, in file order.
+    func route(action: String, actionIndex: Int, leaves: some Sequence<RouteLeaf>, payload: JSONValue,
+               context: MessageContext, trace: Bool) -> RouteDecision {
         var input = input(actionIndex: actionIndex, payload: payload, context: context)
         // The owner is needed for the responder whatever the rules say, so it is decided first: the
         // transaction's owner when the gateway knows it, else the owner rules.
@@ -27,32 +35,29 @@ extension CompiledPolicy {
         var gatewayTargetRule: Int?
         var matched: [Int] = []
 
-        for group in node.groups {
-            if let pattern = group.chargePoints, !pattern.matches(context.chargePoint) { continue }
-            for leaf in group.leaves {
-                if let condition = leaf.condition {
-                    guard condition.evaluate(input) else { continue }
-                }
-                anyMatched = true
-                if trace { matched.append(leaf.rule) }
-                targets.formUnion(leaf.backends)
-                if leaf.toOwner, let owner { targets.insert(owner) }
-                if leaf.toPrimary, let primary { targets.insert(primary) }
-                if leaf.toGateway {
-                    gatewayIsTarget = true
-                    if gatewayTargetRule == nil { gatewayTargetRule = leaf.rule }
-                }
-                // The rules that made the owner and the primary targets, by name, `all` or keyword.
-                if ownerTargetRule == nil, let owner, leaf.backends.contains(owner) || leaf.toOwner {
-                    ownerTargetRule = leaf.rule
-                }
-                if primaryTargetRule == nil, let primary, leaf.backends.contains(primary) || leaf.toPrimary {
-                    primaryTargetRule = leaf.rule
-                }
-                if let backend = leaf.answeredBy, answeredBy == nil { answeredBy = (backend, leaf.rule) }
-                if firstBackend == nil, let backend = firstPresentTarget(leaf.targetOrder, owner: owner) {
-                    firstBackend = (backend, leaf.rule)
-                }
+        for leaf in leaves {
+            if let condition = leaf.condition {
+                guard condition.evaluate(input) else { continue }
+            }
+            anyMatched = true
+            if trace { matched.append(leaf.rule) }
+            targets.formUnion(leaf.backends)
+            if leaf.toOwner, let owner { targets.insert(owner) }
+            if leaf.toPrimary, let primary { targets.insert(primary) }
+            if leaf.toGateway {
+                gatewayIsTarget = true
+                if gatewayTargetRule == nil { gatewayTargetRule = leaf.rule }
+            }
+            // The rules that made the owner and the primary targets, by name, `all` or keyword.
+            if ownerTargetRule == nil, let owner, leaf.backends.contains(owner) || leaf.toOwner {
+                ownerTargetRule = leaf.rule
+            }
+            if primaryTargetRule == nil, let primary, leaf.backends.contains(primary) || leaf.toPrimary {
+                primaryTargetRule = leaf.rule
+            }
+            if let backend = leaf.answeredBy, answeredBy == nil { answeredBy = (backend, leaf.rule) }
+            if firstBackend == nil, let backend = firstPresentTarget(leaf.targetOrder, owner: owner) {
+                firstBackend = (backend, leaf.rule)
             }
         }
 

@@ -40,12 +40,10 @@ public struct Redactor: Sendable {
             touched = true
             if case .array(let elements) = member, redaction.mode != .drop {
                 object[key] = .array(elements.map { replacement(for: $0, redaction: redaction, owner: owner) })
+            } else if redaction.mode == .drop {
+                object[key] = nil
             } else {
-                // Spelled out: `cond ? nil : value` would infer `JSONValue` and store JSON `null`
-                // (JSONValue is ExpressibleByNilLiteral) instead of removing the member.
-                let rewritten: JSONValue? = redaction.mode == .drop
-                    ? Optional.none : replacement(for: member, redaction: redaction, owner: owner)
-                object[key] = rewritten
+                object[key] = replacement(for: member, redaction: redaction, owner: owner)
             }
         } else {
             object[key] = rewrite(member, path: path.dropFirst(), redaction: redaction, owner: owner, touched: &touched)

@@ -1,0 +1,44 @@
+import Foundation
+import OCPP
+import PolicyLang
+import Runtime
+
+/// Policies and realistic frames the benchmarks evaluate.
+enum Fixtures {
+    static var repositoryRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    static func compile(_ source: SourceFile) -> CompiledPolicy {
+        let result = PolicyPipeline.compile(source: source)
+        guard let compiled = result.compiled else {
+            fatalError("benchmark policy does not compile: \(result.diagnostics.prefix(3).map(DiagnosticRenderer.headline))")
+        }
+        return compiled
+    }
+
+    static let linkingWorld: CompiledPolicy = {
+        let result = PolicyPipeline.compile(path: repositoryRoot + "/Examples/linking-world/site.policy")
+        guard let compiled = result.compiled else { fatalError("linking-world does not compile") }
+        return compiled
+    }()
+
+    static let synthetic1000 = compile(SourceFile(path: "synthetic-1000.policy", text: SyntheticPolicy.generate(rules: 1000)))
+    static let synthetic10000Text = SyntheticPolicy.generate(rules: 10_000)
+
+    static func frame(_ text: String) -> (action: String, payload: JSONValue) {
+        guard case .call(_, let action, let payload)? = try? OCPPFrame(parsing: text) else { fatalError("bad fixture \(text)") }
+        return (action, payload)
+    }
+
+    static let startTransactionText =
+        #"[2,"19223201","StartTransaction",{"connectorId":1,"idTag":"EMP-00042","meterStart":123456,"timestamp":"2026-11-21T08:15:00Z"}]"#
+    static let meterValuesText = #"[2,"19223202","MeterValues",{"connectorId":1,"transactionId":4711,"meterValue":[{"timestamp":"2026-11-21T08:30:00Z","sampledValue":[{"value":"125678","measurand":"Energy.Active.Import.Register","unit":"Wh"},{"value":"11040","measurand":"Power.Active.Import","unit":"W"},{"value":"54","measurand":"SoC","unit":"Percent"}]}]}]"#
+    static let statusText = #"[2,"19223203","StatusNotification",{"connectorId":1,"errorCode":"NoError","status":"Charging","timestamp":"2026-11-21T08:15:02Z"}]"#
+    static let heartbeatText = #"[2,"19223204","Heartbeat",{}]"#
+    static let remoteStopText = #"[2,"b-77","RemoteStopTransaction",{"transactionId":4711}]"#
+    static let syntheticStartText =
+        #"[2,"1","StartTransaction",{"connectorId":2,"idTag":"C145-0042","meterStart":0,"timestamp":"2026-11-21T08:15:00Z"}]"#
+    static let syntheticDataTransferText = #"[2,"2","DataTransfer",{"vendorId":"vendor-7","messageId":"x","data":"{}"}]"#
+}

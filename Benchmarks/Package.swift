@@ -1,0 +1,27 @@
+// swift-tools-version:6.1
+// The benchmarks are a package of their own so that `swift build` of chargemux does not build
+// package-benchmark. Run from this folder: `swift package benchmark`.
+import PackageDescription
+
+let package = Package(
+    name: "chargemux-benchmarks",
+    platforms: [.macOS(.v14)],
+    dependencies: [
+        .package(name: "chargemux", path: ".."),
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        .executableTarget(
+            name: "PolicyBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "OCPP", package: "chargemux"),
+                .product(name: "Runtime", package: "chargemux"),
+                .product(name: "PolicyLang", package: "chargemux"),
+            ],
+            path: "Benchmarks/PolicyBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
