@@ -5,12 +5,12 @@ import Foundation
 ///
 /// Exit codes: 0 ok, 1 findings or failure, 2 usage error.
 struct Chargemux: ParsableCommand {
-    /// The root command and its subcommands (room for `test`, written on another branch).
+    /// The root command and its subcommands.
     static let configuration = CommandConfiguration(
         commandName: "chargemux",
         abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",
         discussion: "Exit codes: 0 ok, 1 findings or failure, 2 usage error.",
-        subcommands: [LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self])
+        subcommands: [LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self, TestCommand.self])
 
     /// Runs the command line, with usage errors exiting 2 instead of ArgumentParser's 64.
     static func main() {

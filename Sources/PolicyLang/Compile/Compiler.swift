@@ -82,16 +82,18 @@ public struct Compiler {
             case .gateway: toGateway = true
             }
         }
-        let first: RouteLeaf.FirstTarget
-        switch route.targets.first {
-        case .backend(let index)?: first = .backend(index)
-        case .all?: first = policy.backends.isEmpty ? .gateway : .backend(0)
-        case .owner?: first = .owner
-        case .primary?: first = .primary
-        case .gateway?, nil: first = .gateway
+        let order: [RouteLeaf.FirstTarget] = route.targets.map { target in
+            switch target {
+            case .backend(let index): .backend(index)
+            case .all: policy.backends.isEmpty ? .gateway : .backend(0)
+            case .owner: .owner
+            case .primary: .primary
+            case .gateway: .gateway
+            }
         }
         return RouteLeaf(rule: route.rule.index, condition: condition, backends: backends, toOwner: toOwner,
-                         toPrimary: toPrimary, toGateway: toGateway, firstTarget: first, answeredBy: route.answeredBy)
+                         toPrimary: toPrimary, toGateway: toGateway, firstTarget: order.first ?? .gateway,
+                         targetOrder: order, answeredBy: route.answeredBy)
     }
 
     private func targetSet(_ selection: BackendSelection) -> TargetSet {

@@ -20,15 +20,16 @@ extension CompiledPolicy {
     func route(action: String, actionIndex: Int, leaves: some Sequence<RouteLeaf>, payload: JSONValue,
                context: MessageContext, trace: Bool) -> RouteDecision {
         var input = input(actionIndex: actionIndex, payload: payload, context: context)
+        // The owner is needed for the responder whatever the rules say, so it is decided first: the
+        // transaction's owner when the gateway knows it, else the owner rules.
         var owner: Int? = context.transactionOwner.flatMap(backendIndex)
         var ownerRule: Int?
-        var ownerResolved = owner != nil
+        if owner == nil { (owner, ownerRule) = resolveOwner(&input) }
         var targets = TargetSet()
         var gatewayIsTarget = false
-        var ownerIsTarget = false
         var anyMatched = false
         var answeredBy: (backend: Int, rule: Int)?
-        var first: (target: RouteLeaf.FirstTarget, rule: Int)?
+        var firstBackend: (backend: Int, rule: Int)?
         var ownerTargetRule: Int?
         var primaryTargetRule: Int?
         var gatewayTargetRule: Int?
@@ -36,38 +37,29 @@ extension CompiledPolicy {
 
         for leaf in leaves {
             if let condition = leaf.condition {
-                if !ownerResolved, condition.readsOwner {
-                    (owner, ownerRule) = resolveOwner(&input)
-                    ownerResolved = true
-                }
                 guard condition.evaluate(input) else { continue }
             }
             anyMatched = true
             if trace { matched.append(leaf.rule) }
             targets.formUnion(leaf.backends)
-            if leaf.toOwner {
-                if !ownerResolved {
-                    (owner, ownerRule) = resolveOwner(&input)
-                    ownerResolved = true
-                }
-                if let owner {
-                    targets.insert(owner)
-                    ownerIsTarget = true
-                    if ownerTargetRule == nil { ownerTargetRule = leaf.rule }
-                }
-            }
-            if leaf.toPrimary, let primary {
-                targets.insert(primary)
-                if primaryTargetRule == nil { primaryTargetRule = leaf.rule }
-            }
+            if leaf.toOwner, let owner { targets.insert(owner) }
+            if leaf.toPrimary, let primary { targets.insert(primary) }
             if leaf.toGateway {
                 gatewayIsTarget = true
                 if gatewayTargetRule == nil { gatewayTargetRule = leaf.rule }
             }
+            // The rules that made the owner and the primary targets, by name, `all` or keyword.
+            if ownerTargetRule == nil, let owner, leaf.backends.contains(owner) || leaf.toOwner {
+                ownerTargetRule = leaf.rule
+            }
+            if primaryTargetRule == nil, let primary, leaf.backends.contains(primary) || leaf.toPrimary {
+                primaryTargetRule = leaf.rule
+            }
             if let backend = leaf.answeredBy, answeredBy == nil { answeredBy = (backend, leaf.rule) }
-            if first == nil { first = (leaf.firstTarget, leaf.rule) }
+            if firstBackend == nil, let backend = firstPresentTarget(leaf.targetOrder, owner: owner) {
+                firstBackend = (backend, leaf.rule)
+            }
         }
-        if !ownerResolved, owner == nil { (owner, ownerRule) = resolveOwner(&input) }
 
         var decision = RouteDecision(action: action, outcome: .forward, targets: targets, gatewayIsTarget: gatewayIsTarget,
                                      responder: nil, owner: owner, ownerRule: ownerRule, matchedRules: matched,
@@ -76,18 +68,18 @@ extension CompiledPolicy {
             decision.outcome = .reject(errorCode: "NotSupported", reason: "no rule of policy `\(name)` routes `\(action)`")
             return decision
         }
-        // Exactly one answers: `answered by`, else the owner, else the primary, else the gateway,
-        // else the first target in file order.
+        // Exactly one answers: `answered by`, else the owner when it is a target, else the primary
+        // when it is a target, else the gateway, else the first target in file order.
         if let answeredBy {
             decision.targets.insert(answeredBy.backend)
             decision.responder = .backend(answeredBy.backend)
             decision.responderRule = answeredBy.rule
-        } else if ownerIsTarget, let owner {
+        } else if let owner, targets.contains(owner) {
             decision.responder = .backend(owner)
             decision.responderRule = ownerTargetRule
         } else if let primary, targets.contains(primary) {
             decision.responder = .backend(primary)
-            decision.responderRule = primaryTargetRule ?? first?.rule
+            decision.responderRule = primaryTargetRule
         } else if gatewayIsTarget || targets.isEmpty {
             // `to gateway`, or every target fell away (`owner` with no owner): the gateway answers
             // where it can.
@@ -99,9 +91,9 @@ extension CompiledPolicy {
             decision.responder = .gateway
             decision.responderRule = gatewayTargetRule
             decision.outcome = .gatewayAnswers(answer)
-        } else if let firstBackend = firstTargetBackend(first?.target, targets: targets) {
-            decision.responder = .backend(firstBackend)
-            decision.responderRule = first?.rule
+        } else if let firstBackend {
+            decision.responder = .backend(firstBackend.backend)
+            decision.responderRule = firstBackend.rule
         }
         return decision
     }
@@ -114,10 +106,18 @@ extension CompiledPolicy {
         return (found.backend, found.rule)
     }
 
-    /// The first target in file order that is a backend present in `targets`, else any target.
-    private func firstTargetBackend(_ first: RouteLeaf.FirstTarget?, targets: TargetSet) -> Int? {
-        if case .backend(let index) = first, targets.contains(index) { return index }
-        return targets.first(where: { _ in true })
+    /// The first of a rule's targets as written that is a backend in the decision: a named backend,
+    /// the owner if there is one, the primary if there is one; `gateway` is not a backend.
+    private func firstPresentTarget(_ order: [RouteLeaf.FirstTarget], owner: Int?) -> Int? {
+        for target in order {
+            switch target {
+            case .backend(let index): return index
+            case .owner: if let owner { return owner }
+            case .primary: if let primary { return primary }
+            case .gateway: continue
+            }
+        }
+        return nil
     }
 
     private func rejection(_ action: String, code: String, reason: String) -> RouteDecision {

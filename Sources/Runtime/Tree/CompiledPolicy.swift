@@ -105,8 +105,11 @@ public struct RouteLeaf: Sendable {
     public var toOwner: Bool
     public var toPrimary: Bool
     public var toGateway: Bool
-    /// The first target as written, for "else the first target in file order".
+    /// The first target as written.
     public var firstTarget: FirstTarget
+    /// Every target as written (`all` as the first backend), for "else the first target in file
+    /// order": the first one present in the decision answers.
+    public var targetOrder: [FirstTarget]
     public var answeredBy: Int?
 
     /// The first target a rule names.
@@ -118,7 +121,7 @@ public struct RouteLeaf: Sendable {
     }
 
     public init(rule: Int, condition: Predicate?, backends: TargetSet, toOwner: Bool, toPrimary: Bool, toGateway: Bool,
-                firstTarget: FirstTarget, answeredBy: Int?) {
+                firstTarget: FirstTarget, targetOrder: [FirstTarget]? = nil, answeredBy: Int?) {
         self.rule = rule
         self.condition = condition
         self.backends = backends
@@ -126,6 +129,7 @@ public struct RouteLeaf: Sendable {
         self.toPrimary = toPrimary
         self.toGateway = toGateway
         self.firstTarget = firstTarget
+        self.targetOrder = targetOrder ?? [firstTarget]
         self.answeredBy = answeredBy
     }
 }
