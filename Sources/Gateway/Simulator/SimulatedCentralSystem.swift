@@ -1,0 +1,89 @@
+import Foundation
+import OCPP
+
+/// A small OCPP central system that answers every call correctly and records what it got.
+///
+/// It is the built-in backend of `chargemux simulate backend` and `chargemux demo`, and what the
+/// gateway's end-to-end tests talk to. It assigns its own transaction ids from `transactionIdBase`
+/// upwards, so each backend's ids are recognisably its own.
+public final class SimulatedCentralSystem: @unchecked Sendable {
+    // @unchecked: every member is guarded by `lock`.
+    private let lock = NSLock()
+
+    /// One message the central system received.
+    public struct Received: Sendable, Equatable {
+        public var chargePoint: String
+        public var frame: OCPPFrame
+    }
+
+    public let name: String
+    public let version: OCPPVersion
+    private let catalog: OCPPCatalog
+    private var nextTransactionId: Int
+    private var nextMessageId = 1
+    private var log: [Received] = []
+    /// idTags to answer `Invalid` for.
+    public let rejectedIdTags: Set<String>
+    /// The status BootNotification is answered with (`Accepted`, `Pending`, `Rejected`).
+    public let bootStatus: String
+    public let heartbeatInterval: Int
+
+    public init(name: String, version: OCPPVersion = .v16, transactionIdBase: Int = 1000, rejectedIdTags: Set<String> = [],
+                bootStatus: String = "Accepted", heartbeatInterval: Int = 300) {
+        self.name = name
+        self.version = version
+        self.catalog = OCPPCatalog.forVersion(version)
+        self.nextTransactionId = transactionIdBase
+        self.rejectedIdTags = Set(rejectedIdTags.map { $0.uppercased() })
+        self.bootStatus = bootStatus
+        self.heartbeatInterval = heartbeatInterval
+    }
+
+    /// Everything received so far, in order.
+    public var received: [Received] { lock.withLock { log } }
+
+    /// Records a frame from `chargePoint` and returns the answer to send, if it was a CALL.
+    public func handle(_ frame: OCPPFrame, from chargePoint: String, now: Date = Date()) -> OCPPFrame? {
+        lock.withLock {
+            log.append(Received(chargePoint: chargePoint, frame: frame))
+            guard case .call(let id, let action, let payload) = frame else { return nil }
+            guard let spec = catalog.action(named: action), spec.direction.chargePointMaySend else {
+                return .callError(id: id, code: "NotImplemented", description: "`\(action)` is not a charge point's call",
+                                  details: .object(JSONObject()))
+            }
+            return .callResult(id: id, payload: answer(action, spec: spec, payload: payload, now: now))
+        }
+    }
+
+    /// A CALL to send to a charge point, with this central system's next message id.
+    public func makeCall(_ action: String, payload: JSONValue) -> OCPPFrame {
+        lock.withLock {
+            defer { nextMessageId += 1 }
+            return .call(id: "\(name)-\(nextMessageId)", action: action, payload: payload)
+        }
+    }
+
+    private func answer(_ action: String, spec: ActionSpec, payload: JSONValue, now: Date) -> JSONValue {
+        var answer = SchemaAnswer.minimalPayload(for: spec.response, now: now)
+        guard case .object(var object) = answer else { return answer }
+        let idTagStatus: JSONValue = payload["idTag"]?.stringValue.map { rejectedIdTags.contains($0.uppercased()) } == true
+            ? ["status": "Invalid"] : ["status": "Accepted"]
+        switch (version, action) {
+        case (_, "BootNotification"):
+            object["status"] = .string(bootStatus)
+            object["interval"] = .integer(heartbeatInterval)
+        case (.v16, "Authorize"):
+            object["idTagInfo"] = idTagStatus
+        case (.v16, "StartTransaction"):
+            object["transactionId"] = .integer(nextTransactionId)
+            object["idTagInfo"] = idTagStatus
+            nextTransactionId += 1
+        case (.v16, "StopTransaction"):
+            object["idTagInfo"] = ["status": "Accepted"]
+        default:
+            break
+        }
+        answer = .object(object)
+        return answer
+    }
+}
