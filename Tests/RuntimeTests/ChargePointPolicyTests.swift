@@ -44,3 +44,25 @@ struct ChargePointPolicyTests {
         }
     }
 }
+
+@Suite("reachable backends")
+struct ReachableBackendsTests {
+    @Test("a charge point connects to the backends its rules can reach, and no others")
+    func reachable() throws {
+        let harness = try PolicyHarness("""
+            policy "t" for ocpp 1.6
+            backends billing, fleet, depot, ems, audit
+            owner fleet when idTag matches "FLEET-*"
+            owner billing otherwise
+            route Authorize to owner
+            route StatusNotification to depot when chargePoint matches "DEPOT-*"
+            allow ems SetChargingProfile when chargePoint matches "CP-*"
+            deny audit Reset
+            """)
+        func names(_ chargePoint: String) -> Set<String> {
+            Set(ChargePointPolicy(policy: harness.policy, chargePoint: chargePoint).reachableBackends.map { harness.policy.backends[$0] })
+        }
+        #expect(names("CP-1") == ["fleet", "billing", "ems"])
+        #expect(names("DEPOT-1") == ["fleet", "billing", "depot"])
+    }
+}

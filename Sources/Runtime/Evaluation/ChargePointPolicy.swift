@@ -24,6 +24,24 @@ public struct ChargePointPolicy: Sendable {
         self.permissions = policy.backendCalls.map(applicable)
     }
 
+    /// Every backend this charge point's messages can reach or whose calls it can receive: the
+    /// gateway opens a connection, as this charge point, to exactly these.
+    public var reachableBackends: TargetSet {
+        var reachable = TargetSet()
+        var ownersReachable = false
+        for leaf in routes.joined() {
+            reachable.formUnion(leaf.backends)
+            if let answeredBy = leaf.answeredBy { reachable.insert(answeredBy) }
+            if leaf.toPrimary, let primary = policy.primary { reachable.insert(primary) }
+            if leaf.toOwner { ownersReachable = true }
+        }
+        if ownersReachable {
+            for node in policy.ownerRules { reachable.insert(node.backend) }
+        }
+        for leaf in permissions.joined() where leaf.allows { reachable.formUnion(leaf.backends) }
+        return reachable
+    }
+
     /// Where this charge point's CALL goes: as `CompiledPolicy.route`, without pattern matching.
     public func route(action: String, payload: JSONValue, transactionOwner: String? = nil, now: Double,
                       trace: Bool = false) -> RouteDecision {
