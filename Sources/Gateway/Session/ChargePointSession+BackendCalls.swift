@@ -101,6 +101,12 @@ extension ChargePointSession {
         }
         let backend = done.call.backend
         var answer = frame.withMessageId(done.call.backendMessageId)
+        if done.call.action == "TriggerMessage", links[backend].registration.refusal == "Pending",
+            case .callResult(_, let result) = frame, result["status"]?.stringValue == "Accepted",
+            let requested = done.call.payload["requestedMessage"]?.stringValue
+        {
+            links[backend].triggered.insert(requested)
+        }
         if case .callResult(let id, let payload) = answer {
             let redactions = compiled.redactions(action: done.call.action, inResponse: true, backend: backend)
             answer = .callResult(id: id, payload: redactor.apply(redactions, to: payload, owner: done.call.ownerName).0)

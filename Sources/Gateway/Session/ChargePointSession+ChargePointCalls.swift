@@ -77,7 +77,7 @@ extension ChargePointSession {
         case .gateway?:
             entry.responder = "gateway"
         case nil:
-            break
+            return reject("InternalError", "policy `\(compiled.name)` names nobody to answer `\(action)`")
         }
 
         // The gateway's own answer goes first: copies never delay it.
@@ -103,6 +103,7 @@ extension ChargePointSession {
             case .send(let copy, let redacted):
                 if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
                 entry.targets.append(name(of: backend))
+                links[backend].triggered.remove(action)
                 if action == "BootNotification" { links[backend].registration = .awaitingBoot }
                 let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy)
                 effects.append(.sendToBackend(backend, text))
@@ -123,7 +124,11 @@ extension ChargePointSession {
         let link = links[backend]
         guard link.connected else { return .skip("disconnected") }
         let isBoot = action == "BootNotification"
-        if !isBoot, let refusal = link.registration.refusal { return .skip(refusal) }
+        if !isBoot, let refusal = link.registration.refusal,
+            refusal == "Rejected" || !link.triggered.contains(action)
+        {
+            return .skip(refusal)
+        }
         guard let translated = translateTransactionId(ofChargePointCall: action, payload: payload, for: backend) else {
             return .skip("no transaction id of its own")
         }
@@ -158,7 +163,7 @@ extension ChargePointSession {
         if call.start != nil { startAnswered(by: backend, frame, call: &call) }
         if backend == call.responder, !call.answered {
             call.answered = true
-            effects.append(.sendToChargePoint(frame.withMessageId(call.messageId).serialized))
+            effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
             if case .callResult = frame, let ended = call.stopTransactionId { transactions.close(chargePointId: ended) }
         } else {
             effects.append(.consumed(backend: backend, text: text))

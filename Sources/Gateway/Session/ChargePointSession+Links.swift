@@ -24,6 +24,7 @@ extension ChargePointSession {
     func backendDisconnected(_ backend: Int, into effects: inout [SessionEffect]) {
         links[backend].connected = false
         links[backend].registration = .unknown
+        links[backend].triggered = []
         dropHeld(of: backend, reason: "disconnected before answering", into: &effects)
         let open = legs.filter { $0.value.backend == backend }.sorted { $0.value.sequence < $1.value.sequence }
         for (id, leg) in open {
@@ -61,6 +62,7 @@ extension ChargePointSession {
         switch status {
         case "Accepted":
             links[backend].registration = .accepted
+            links[backend].triggered = []
             let held = links[backend].held
             links[backend].held = []
             for leg in held {

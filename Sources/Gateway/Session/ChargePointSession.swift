@@ -53,6 +53,8 @@ public final class ChargePointSession {
     public func handle(_ input: SessionInput) -> [SessionEffect] {
         var effects: [SessionEffect] = []
         switch input {
+        case .backendText(let backend, let text) where !links.indices.contains(backend):
+            effects.append(.ignored(from: .backend(backend), text: text, reason: "the policy has no backend \(backend)"))
         case .chargePointText(let text): chargePointText(text, into: &effects)
         case .backendText(let backend, let text):
             guard links.indices.contains(backend) else { break }
@@ -97,6 +99,12 @@ public final class ChargePointSession {
     static func callError(id: String, code: String, description: String) -> String {
         let cut = description.count > 255 ? String(description.prefix(254)) + "…" : description
         return OCPPFrame.callError(id: id, code: code, description: cut, details: .object(JSONObject())).serialized
+    }
+
+    /// The frame with a CALLERROR description cut to OCPP's 255 characters (a peer's long text).
+    static func bounded(_ frame: OCPPFrame) -> OCPPFrame {
+        guard case .callError(let id, let code, let description, let details) = frame, description.count > 255 else { return frame }
+        return .callError(id: id, code: code, description: String(description.prefix(254)) + "…", details: details)
     }
 
     /// The first schema violation of a payload, as (code, message).

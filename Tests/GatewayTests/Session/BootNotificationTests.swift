@@ -8,7 +8,7 @@ struct BootNotificationTests {
         policy "t" for ocpp 1.6
         primary billing
         route BootNotification, StatusNotification to all
-        allow all GetConfiguration, RemoteStartTransaction
+        allow all GetConfiguration, RemoteStartTransaction, TriggerMessage
         redact chargeBoxSerialNumber in BootNotification for ems as drop
         """
 
@@ -79,6 +79,22 @@ struct BootNotificationTests {
         }
         h.backend("ems", .callResult(id: "cmx-5", payload: Payloads.bootAnswer("Accepted")))
         #expect(h.cp(.call(id: "st2", action: "StatusNotification", payload: Payloads.status(1))).backendsReached == ["billing", "ems"])
+    }
+
+    @Test("Pending: a message the backend triggers reaches it, once")
+    func pendingTrigger() throws {
+        let h = try SessionHarness(Self.policy, connected: ["billing"])
+        try boot(h)
+        h.connect("ems")
+        h.backend("ems", .callResult(id: "cmx-2", payload: Payloads.bootAnswer("Pending", interval: 60)))
+        let trigger = h.backend("ems", .call(id: "t", action: "TriggerMessage", payload: ["requestedMessage": "StatusNotification", "connectorId": 1]))
+        #expect(trigger.toChargePoint == [.call(id: "cmx-3", action: "TriggerMessage",
+                                                payload: ["requestedMessage": "StatusNotification", "connectorId": 1])])
+        #expect(h.cp(.callResult(id: "cmx-3", payload: ["status": "Accepted"])).to("ems") == [.callResult(id: "t", payload: ["status": "Accepted"])])
+        let triggered = h.cp(.call(id: "st", action: "StatusNotification", payload: Payloads.status(1)))
+        #expect(triggered.backendsReached == ["billing", "ems"])
+        let unsolicited = h.cp(.call(id: "st2", action: "StatusNotification", payload: Payloads.status(1)))
+        #expect(unsolicited.backendsReached == ["billing"])
     }
 
     @Test("Rejected: the backend gets nothing and its calls are refused, while the others carry on")
