@@ -7,8 +7,19 @@ enum LegPlan {
     case send(JSONValue, redacted: [String])
     /// Hold until the backend answers its BootNotification.
     case hold(JSONValue, redacted: [String])
+    /// The backend is disconnected: this copy is what it would have got (for a durable queue).
+    case disconnected(JSONValue)
     /// Leave the backend out, and why.
     case skip(String)
+
+    /// Why the backend is left out, if it is.
+    var skipReason: String? {
+        switch self {
+        case .disconnected: "disconnected"
+        case .skip(let why): why
+        case .send, .hold: nil
+        }
+    }
 }
 
 extension ChargePointSession {
@@ -63,15 +74,15 @@ extension ChargePointSession {
         for backend in decision.targets {
             plans.append((backend, plan(action: action, payload: payload, for: backend, ownerName: ownerName)))
         }
-        for case (let backend, .skip(let why)) in plans { entry.skipped[name(of: backend)] = why }
+        for (backend, plan) in plans {
+            if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
+        }
         var responder: Int?
         switch decision.responder {
         case .backend(let index)?:
             responder = index
             entry.responder = name(of: index)
-            if let refusal = plans.first(where: { $0.backend == index }).flatMap({ plan -> String? in
-                if case .skip(let why) = plan.plan { return why } else { return nil }
-            }) {
+            if let refusal = plans.first(where: { $0.backend == index })?.plan.skipReason {
                 return reject("InternalError", Self.unreachable(responder: name(of: index), skipped: refusal))
             }
         case .gateway?:
@@ -100,6 +111,8 @@ extension ChargePointSession {
             switch plan {
             case .skip:
                 continue
+            case .disconnected(let copy):
+                effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
             case .send(let copy, let redacted):
                 if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
                 entry.targets.append(name(of: backend))
@@ -122,9 +135,8 @@ extension ChargePointSession {
     /// How `backend` gets this call: its state, its transaction ids and its redactions decide.
     func plan(action: String, payload: JSONValue, for backend: Int, ownerName: String?) -> LegPlan {
         let link = links[backend]
-        guard link.connected else { return .skip("disconnected") }
         let isBoot = action == "BootNotification"
-        if !isBoot, let refusal = link.registration.refusal,
+        if link.connected, !isBoot, let refusal = link.registration.refusal,
             refusal == "Rejected" || !link.triggered.contains(action)
         {
             return .skip(refusal)
@@ -134,6 +146,7 @@ extension ChargePointSession {
         }
         let redactions = compiled.redactions(action: action, inResponse: false, backend: backend)
         let (copy, redacted) = redactor.apply(redactions, to: translated, owner: ownerName)
+        guard link.connected else { return .disconnected(copy) }
         if !isBoot, link.registration == .awaitingBoot { return .hold(copy, redacted: redacted) }
         return .send(copy, redacted: redacted)
     }

@@ -25,6 +25,9 @@ extension ChargePointSession {
         links[backend].connected = false
         links[backend].registration = .unknown
         links[backend].triggered = []
+        for leg in links[backend].held {
+            effects.append(.notDelivered(backend: backend, action: leg.action, payload: leg.payload, reason: "disconnected"))
+        }
         dropHeld(of: backend, reason: "disconnected before answering", into: &effects)
         let open = legs.filter { $0.value.backend == backend }.sorted { $0.value.sequence < $1.value.sequence }
         for (id, leg) in open {

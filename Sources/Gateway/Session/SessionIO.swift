@@ -1,3 +1,5 @@
+import OCPP
+
 /// Something that happened to a charge point's session: a text from a peer, a link going up or
 /// down, or time passing. The transport feeds these to ``ChargePointSession/handle(_:)``.
 public enum SessionInput: Sendable, Equatable {
@@ -43,6 +45,10 @@ public enum SessionEffect: Sendable, Equatable {
     /// A backend's answer that nobody waits for by design (a copy's answer, the answer to a
     /// replayed BootNotification); log it.
     case consumed(backend: Int, text: String)
+    /// A charge-point call (redacted and translated for `backend`) that the backend did not get
+    /// because its link was down, or went down while the call was held for it. Logged today; the
+    /// seam where a durable queue will keep it for delivery after the backend reconnects.
+    case notDelivered(backend: Int, action: String, payload: JSONValue, reason: String)
     /// Something was dropped: an answer with an unknown or already answered id, a call that timed
     /// out, a message a backend could not be sent. Log it with `reason`.
     case ignored(from: SessionPeer, text: String, reason: String)

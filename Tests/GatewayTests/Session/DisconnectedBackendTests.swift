@@ -17,6 +17,8 @@ struct DisconnectedBackendTests {
         let call = h.cp(.call(id: "a1", action: "Authorize", payload: ["idTag": "T"]))
         #expect(call.backendsReached == ["billing", "audit"])
         #expect(call.records.first?.skipped == ["ems": "disconnected"])
+        #expect(call.notDelivered.map(\.backend) == ["ems"])
+        #expect(call.notDelivered.first?.payload == ["idTag": "T"])
         let answer = h.backend("billing", .callResult(id: "cmx-1", payload: ["idTagInfo": ["status": "Accepted"]]))
         #expect(answer.toChargePoint == [.callResult(id: "a1", payload: ["idTagInfo": ["status": "Accepted"]])])
     }
@@ -28,6 +30,7 @@ struct DisconnectedBackendTests {
         #expect(call.toChargePoint == [.callError(id: "a1", code: "InternalError", description: "responder `billing` is not connected",
                                                   details: [:])])
         #expect(call.backendsReached.isEmpty)
+        #expect(call.notDelivered.isEmpty)
     }
 
     @Test("a responder that goes away mid-call fails the call; a copy that goes away does not")
@@ -53,5 +56,29 @@ struct DisconnectedBackendTests {
         let next = h.cp(.callResult(id: "cmx-1", payload: [:]))
         #expect(next.to("audit") == [.callResult(id: "x1", payload: [:])])
         #expect(next.toChargePoint == [.call(id: "cmx-2", action: "GetConfiguration", payload: [:])])
+    }
+}
+
+@Suite("session: calls held for a booting backend")
+struct HeldCallTests {
+    static let policy = """
+        policy "t" for ocpp 1.6
+        primary billing
+        route BootNotification, StatusNotification to billing, ems
+        redact errorCode in StatusNotification for ems as drop
+        """
+
+    @Test("calls held while a backend boots are reported as not delivered when it disconnects")
+    func heldThenDisconnected() throws {
+        let h = try SessionHarness(Self.policy, connected: ["billing"])
+        let boot = h.cp(.call(id: "b", action: "BootNotification", payload: Payloads.boot))
+        h.backend("billing", .callResult(id: try #require(boot.to("billing").first?.messageId), payload: Payloads.bootAnswer("Accepted")))
+        #expect(h.connect("ems").to("ems").count == 1)
+        #expect(h.cp(.call(id: "s", action: "StatusNotification", payload: Payloads.status(1))).to("ems").isEmpty)
+        let gone = h.disconnect("ems")
+        #expect(gone.notDelivered.map(\.backend) == ["ems"])
+        #expect(gone.notDelivered.first?.action == "StatusNotification")
+        #expect(gone.notDelivered.first?.payload == ["connectorId": 1, "status": "Charging"])
+        #expect(gone.toChargePoint.isEmpty)
     }
 }

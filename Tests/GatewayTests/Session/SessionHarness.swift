@@ -43,6 +43,12 @@ struct Effects {
     var consumed: [(backend: String, text: String)] {
         all.compactMap { if case .consumed(let index, let text) = $0 { (backends[index], text) } else { nil } }
     }
+    /// Calls a disconnected backend did not get: backend name, action and payload.
+    var notDelivered: [(backend: String, action: String, payload: JSONValue)] {
+        all.compactMap {
+            if case .notDelivered(let index, let action, let payload, _) = $0 { (backends[index], action, payload) } else { nil }
+        }
+    }
     var ignored: [String] { all.compactMap { if case .ignored(_, _, let reason) = $0 { reason } else { nil } } }
 
     /// A frame that failed to parse shows up as a CALLERROR with id `UNPARSEABLE`, so tests fail visibly.
