@@ -1,0 +1,103 @@
+import OCPP
+import Runtime
+
+/// What the session knows about its link to one backend.
+struct BackendLink {
+    /// Where the backend stands with this charge point's BootNotification.
+    enum Registration: Equatable {
+        /// No BootNotification went through the gateway since the link came up: everything passes.
+        case unknown
+        /// A BootNotification is on its way: calls wait (``BackendLink/held``) until it is answered.
+        case awaitingBoot
+        /// The backend accepted the charge point.
+        case accepted
+        /// The backend answered Pending: it only gets what it asks for, and the boot again at `retryAt`.
+        case pending(retryAt: Double)
+        /// The backend answered Rejected (or failed the boot): nothing until `retryAt`.
+        case rejected(retryAt: Double)
+
+        /// `Pending`, `Rejected`, or `nil` for states that let calls through.
+        var refusal: String? {
+            switch self {
+            case .pending: "Pending"
+            case .rejected: "Rejected"
+            default: nil
+            }
+        }
+
+        /// When the boot is due again, for Pending and Rejected.
+        var retryAt: Double? {
+            switch self {
+            case .pending(let at), .rejected(let at): at
+            default: nil
+            }
+        }
+    }
+
+    /// A charge-point call waiting for the backend's boot answer, ready to send.
+    struct HeldLeg {
+        var token: Int
+        var action: String
+        var payload: JSONValue
+    }
+
+    var connected = false
+    var registration = Registration.unknown
+    /// Calls held while ``Registration/awaitingBoot``, in order. This is also the seam for durable
+    /// queuing: a later store can keep these across a disconnect instead of dropping them.
+    var held: [HeldLeg] = []
+    /// Actions this backend triggered (TriggerMessage answered Accepted) while it has the charge
+    /// point Pending: the next such call from the charge point reaches it.
+    var triggered: Set<String> = []
+}
+
+/// One leg the gateway opened towards a backend and whose answer it waits for.
+struct OutboundLeg {
+    enum Kind {
+        /// A copy of the charge point's call number `token`.
+        case call(token: Int)
+        /// The cached BootNotification, replayed by the gateway; its answer is consumed.
+        case bootReplay
+    }
+
+    var backend: Int
+    var kind: Kind
+    var action: String
+    /// When the gateway stops waiting (seconds since 1970).
+    var deadline: Double
+    /// Opening order, so expiry reports come in a stable order.
+    var sequence: Int
+}
+
+/// A charge point's CALL while its legs are open.
+struct ChargePointCall {
+    /// The charge point's own id, which its one answer carries.
+    var messageId: String
+    var action: String
+    /// The backend that answers; `nil` when the gateway answered.
+    var responder: Int?
+    var answered: Bool
+    /// Legs sent or held and not yet answered.
+    var openLegs: Int
+    /// For StartTransaction: what the answers are collected into.
+    var start: PendingStart?
+    /// For StopTransaction: the charge-point-side transaction id it ends.
+    var stopTransactionId: Int?
+}
+
+/// A StartTransaction whose answers are coming in, in any order.
+struct PendingStart {
+    var connectorId: Int?
+    var owner: Int?
+    /// The responder's id, once it answered.
+    var chargePointTransactionId: Int?
+    /// Copies' ids that arrived before the responder's.
+    var earlyCopyIds: [Int: Int] = [:]
+}
+
+/// The charge point's last BootNotification, replayed to backends that connect later.
+struct CachedBoot {
+    var payload: JSONValue
+    var targets: TargetSet
+}
+

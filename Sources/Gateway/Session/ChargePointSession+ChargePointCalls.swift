@@ -1,0 +1,206 @@
+import OCPP
+import Runtime
+
+/// How one target of a charge-point call is served.
+enum LegPlan {
+    /// Send now: the payload for this backend and the paths redacted.
+    case send(JSONValue, redacted: [String])
+    /// Hold until the backend answers its BootNotification.
+    case hold(JSONValue, redacted: [String])
+    /// The backend is disconnected: this copy is what it would have got (for a durable queue).
+    case disconnected(JSONValue)
+    /// Leave the backend out, and why.
+    case skip(String)
+
+    /// Why the backend is left out, if it is.
+    var skipReason: String? {
+        switch self {
+        case .disconnected: "disconnected"
+        case .skip(let why): why
+        case .send, .hold: nil
+        }
+    }
+}
+
+extension ChargePointSession {
+    /// A text from the charge point: a CALL to route, or its answer to a backend's call.
+    func chargePointText(_ text: String, into effects: inout [SessionEffect]) {
+        let frame: OCPPFrame
+        do { frame = try OCPPFrame(parsing: text) } catch {
+            let code = error.errorCode(for: version)
+            effects.append(.sendToChargePoint(Self.callError(id: error.messageId, code: code, description: error.reason)))
+            var entry = record(.fromChargePoint, sender: "charge-point", action: "?", messageId: error.messageId,
+                               verdict: .rejected(code: code))
+            entry.reason = error.reason
+            effects.append(.decision(entry))
+            return
+        }
+        switch frame {
+        case .call(let id, let action, let payload):
+            chargePointCall(id: id, action: action, payload: payload, into: &effects)
+        case .callResult, .callError:
+            chargePointAnswer(frame, text: text, into: &effects)
+        }
+    }
+
+    /// A CALL from the charge point: check it, route it, send each target its copy.
+    func chargePointCall(id: String, action: String, payload: JSONValue, into effects: inout [SessionEffect]) {
+        var entry = record(.fromChargePoint, sender: "charge-point", action: action, messageId: id, verdict: .forwarded)
+        entry.userPseudonym = userPseudonym(in: payload)
+        func reject(_ code: String, _ reason: String) {
+            effects.append(.sendToChargePoint(Self.callError(id: id, code: code, description: reason)))
+            entry.verdict = .rejected(code: code)
+            entry.reason = reason
+            effects.append(.decision(entry))
+        }
+        guard let spec = compiled.catalog.action(named: action) else {
+            return reject("NotImplemented", "`\(action)` is not an ocpp \(version.rawValue) action")
+        }
+        guard spec.direction.chargePointMaySend else {
+            return reject("NotSupported", "`\(action)` is sent by a central system, not by a charge point")
+        }
+        if let problem = violation(of: payload, against: spec.request) { return reject(problem.code, problem.message) }
+
+        let transactionOwner = transactionOwner(ofChargePointCall: action, payload: payload)
+        let decision = policy.route(action: action, payload: payload, transactionOwner: transactionOwner, now: now)
+        entry.owner = decision.owner.map(name(of:))
+        entry.rule = location(of: decision.responderRule)
+        if case .reject(let code, let reason) = decision.outcome { return reject(code, reason) }
+
+        // Plan every target first: a responder that cannot be reached fails the call before any
+        // copy goes out, so the charge point's retry does not duplicate copies.
+        let ownerName = decision.owner.map(name(of:))
+        var plans: [(backend: Int, plan: LegPlan)] = []
+        for backend in decision.targets {
+            plans.append((backend, plan(action: action, payload: payload, for: backend, ownerName: ownerName)))
+        }
+        for (backend, plan) in plans {
+            if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
+        }
+        var responder: Int?
+        switch decision.responder {
+        case .backend(let index)?:
+            responder = index
+            entry.responder = name(of: index)
+            if let refusal = plans.first(where: { $0.backend == index })?.plan.skipReason {
+                return reject("InternalError", Self.unreachable(responder: name(of: index), skipped: refusal))
+            }
+        case .gateway?:
+            entry.responder = "gateway"
+        case nil:
+            return reject("InternalError", "policy `\(compiled.name)` names nobody to answer `\(action)`")
+        }
+
+        // The gateway's own answer goes first: copies never delay it.
+        var call = ChargePointCall(messageId: id, action: action, responder: responder, answered: responder == nil,
+                                   openLegs: 0)
+        if case .gatewayAnswers(let answer) = decision.outcome {
+            entry.verdict = .answeredByGateway
+            let result = GatewayAnswers.payload(answer, now: now, heartbeatInterval: settings.heartbeatInterval)
+            effects.append(.sendToChargePoint(OCPPFrame.callResult(id: id, payload: result).serialized))
+        }
+        if action == "StartTransaction" {
+            call.start = PendingStart(connectorId: payload["connectorId"]?.intValue, owner: decision.owner)
+        }
+        if action == "StopTransaction" { call.stopTransactionId = payload["transactionId"]?.intValue }
+        if action == "BootNotification" { boot = CachedBoot(payload: payload, targets: decision.targets) }
+
+        nextCallToken += 1
+        let token = nextCallToken
+        for (backend, plan) in plans {
+            switch plan {
+            case .skip:
+                continue
+            case .disconnected(let copy):
+                effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
+            case .send(let copy, let redacted):
+                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                entry.targets.append(name(of: backend))
+                links[backend].triggered.remove(action)
+                if action == "BootNotification" { links[backend].registration = .awaitingBoot }
+                let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy)
+                effects.append(.sendToBackend(backend, text))
+                call.openLegs += 1
+            case .hold(let copy, let redacted):
+                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                entry.targets.append(name(of: backend))
+                links[backend].held.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
+                call.openLegs += 1
+            }
+        }
+        if call.openLegs > 0 { calls[token] = call }
+        effects.append(.decision(entry))
+    }
+
+    /// How `backend` gets this call: its state, its transaction ids and its redactions decide.
+    func plan(action: String, payload: JSONValue, for backend: Int, ownerName: String?) -> LegPlan {
+        let link = links[backend]
+        let isBoot = action == "BootNotification"
+        if link.connected, !isBoot, let refusal = link.registration.refusal,
+            refusal == "Rejected" || !link.triggered.contains(action)
+        {
+            return .skip(refusal)
+        }
+        guard let translated = translateTransactionId(ofChargePointCall: action, payload: payload, for: backend) else {
+            return .skip("no transaction id of its own")
+        }
+        let redactions = compiled.redactions(action: action, inResponse: false, backend: backend)
+        let (copy, redacted) = redactor.apply(redactions, to: translated, owner: ownerName)
+        guard link.connected else { return .disconnected(copy) }
+        if !isBoot, link.registration == .awaitingBoot { return .hold(copy, redacted: redacted) }
+        return .send(copy, redacted: redacted)
+    }
+
+    /// Why the responder cannot answer, for the charge point's CALLERROR.
+    static func unreachable(responder: String, skipped: String) -> String {
+        switch skipped {
+        case "disconnected": "responder `\(responder)` is not connected"
+        case "Pending", "Rejected": "responder `\(responder)` has not accepted the charge point (\(skipped))"
+        default: "responder `\(responder)` cannot take it: \(skipped)"
+        }
+    }
+
+    /// A backend's answer to one of the gateway's legs.
+    func backendAnswer(_ frame: OCPPFrame, text: String, from backend: Int, into effects: inout [SessionEffect]) {
+        guard let leg = legs[frame.messageId], leg.backend == backend else {
+            effects.append(.ignored(from: .backend(backend), text: text,
+                                    reason: "no call of the gateway to `\(name(of: backend))` has id \(frame.messageId)"))
+            return
+        }
+        legs[frame.messageId] = nil
+        if leg.action == "BootNotification" { bootAnswered(by: backend, frame, into: &effects) }
+        guard case .call(let token) = leg.kind, var call = calls[token] else {
+            effects.append(.consumed(backend: backend, text: text))
+            return
+        }
+        if call.start != nil { startAnswered(by: backend, frame, call: &call) }
+        if backend == call.responder, !call.answered {
+            call.answered = true
+            effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
+            if case .callResult = frame, let ended = call.stopTransactionId { transactions.close(chargePointId: ended) }
+        } else {
+            effects.append(.consumed(backend: backend, text: text))
+        }
+        finishLeg(of: token, call: call)
+    }
+
+    /// Counts one leg of call `token` as done, keeping or dropping the call.
+    func finishLeg(of token: Int, call: ChargePointCall) {
+        var call = call
+        call.openLegs -= 1
+        calls[token] = call.openLegs > 0 ? call : nil
+    }
+
+    /// A leg that will never be answered (its backend went away or refused the boot). A lost
+    /// responder leg answers the charge point with an InternalError so its retry can start now.
+    func loseLeg(of token: Int, backend: Int, reason: String, into effects: inout [SessionEffect]) {
+        guard let call = calls[token] else { return }
+        var updated = call
+        if backend == call.responder, !call.answered {
+            updated.answered = true
+            effects.append(.sendToChargePoint(Self.callError(id: call.messageId, code: "InternalError",
+                                                             description: "responder `\(name(of: backend))` \(reason)")))
+        }
+        finishLeg(of: token, call: updated)
+    }
+}

@@ -1,0 +1,92 @@
+import OCPP
+import Runtime
+
+/// OCPP 1.6 transaction ids: each backend sees its own, and a transaction keeps its owner.
+extension ChargePointSession {
+    /// The owner backend's name of the transaction a charge-point call belongs to: MeterValues and
+    /// StopTransaction by `transactionId`, StatusNotification by `connectorId` while a transaction
+    /// is open there. The policy then routes by it even when the message has no idTag.
+    func transactionOwner(ofChargePointCall action: String, payload: JSONValue) -> String? {
+        let transaction: TransactionTable.Transaction?
+        switch action {
+        case "MeterValues", "StopTransaction":
+            transaction = payload["transactionId"]?.intValue.flatMap { transactions.open[$0] }
+        case "StatusNotification":
+            transaction = payload["connectorId"]?.intValue.flatMap { transactions.transaction(onConnector: $0) }
+        default:
+            transaction = nil
+        }
+        return transaction?.owner.map(name(of:))
+    }
+
+    /// The charge point's payload with `transactionId` turned into `backend`'s own id.
+    ///
+    /// Returns the payload unchanged when the transaction is unknown (say, it began before this
+    /// session). For a known transaction `backend` has no id for, MeterValues loses its optional
+    /// `transactionId` and StopTransaction (where it is required) is not sent: `nil`.
+    func translateTransactionId(ofChargePointCall action: String, payload: JSONValue, for backend: Int) -> JSONValue? {
+        guard action == "MeterValues" || action == "StopTransaction",
+            let id = payload["transactionId"]?.intValue, let transaction = transactions.open[id],
+            case .object(var object) = payload
+        else { return payload }
+        if let own = transaction.backendIds[backend] {
+            object["transactionId"] = .integer(own)
+        } else if action == "MeterValues" {
+            object["transactionId"] = nil
+        } else {
+            return nil
+        }
+        return .object(object)
+    }
+
+    /// A backend's call with its own transaction id turned into the charge point's
+    /// (RemoteStopTransaction `transactionId`, SetChargingProfile `csChargingProfiles.transactionId`),
+    /// and the owner's name of that transaction.
+    func translateTransactionId(ofBackendCall action: String, payload: JSONValue, from backend: Int)
+        -> (payload: JSONValue, owner: String?)
+    {
+        func translated(_ value: JSONValue?) -> (JSONValue, String?)? {
+            guard let own = value?.intValue, let id = transactions.chargePointId(forBackendId: own, backend: backend) else {
+                return nil
+            }
+            return (.integer(id), transactions.open[id]?.owner.map(name(of:)))
+        }
+        switch action {
+        case "RemoteStopTransaction":
+            guard case .object(var object) = payload, let (id, owner) = translated(payload["transactionId"]) else {
+                return (payload, nil)
+            }
+            object["transactionId"] = id
+            return (.object(object), owner)
+        case "SetChargingProfile":
+            guard case .object(var object) = payload, case .object(var profile)? = payload["csChargingProfiles"],
+                let (id, owner) = translated(profile["transactionId"])
+            else { return (payload, nil) }
+            profile["transactionId"] = id
+            object["csChargingProfiles"] = .object(profile)
+            return (.object(object), owner)
+        default:
+            return (payload, nil)
+        }
+    }
+
+    /// Collects a StartTransaction answer: the responder's id becomes the charge point's, copies'
+    /// ids are recorded against it whether they arrive before or after the responder's.
+    func startAnswered(by backend: Int, _ frame: OCPPFrame, call: inout ChargePointCall) {
+        guard var start = call.start, case .callResult(_, let payload) = frame,
+            let assigned = payload["transactionId"]?.intValue
+        else { return }
+        if backend == call.responder, start.chargePointTransactionId == nil {
+            start.chargePointTransactionId = assigned
+            var ids = start.earlyCopyIds
+            ids[backend] = assigned
+            transactions.open(TransactionTable.Transaction(chargePointId: assigned, connectorId: start.connectorId,
+                                                            owner: start.owner, backendIds: ids))
+        } else if let chargePointId = start.chargePointTransactionId {
+            transactions.record(backendId: assigned, backend: backend, chargePointId: chargePointId)
+        } else {
+            start.earlyCopyIds[backend] = assigned
+        }
+        call.start = start
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// What a ``ChargePointSession`` needs besides the policy: timings and the clock.
+public struct SessionSettings: Sendable {
+    /// The `interval` of BootNotification answers the gateway gives itself, in seconds.
+    public var heartbeatInterval: Int
+    /// How long a leg waits for its answer, in seconds (OCPP's usual 30).
+    public var callTimeout: Double
+    /// How long to wait before re-sending the BootNotification to a backend that failed it
+    /// without naming an interval (a CALLERROR, a timeout, or `interval` 0), in seconds.
+    public var bootRetryInterval: Double
+    /// The most backend calls waiting for the charge point at once; more are refused.
+    public var maximumQueuedBackendCalls: Int
+    /// The current time in seconds since 1970; read for `now` conditions, answers and deadlines.
+    public var clock: @Sendable () -> Double
+
+    /// Settings with OCPP's usual values and the system clock.
+    public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,
+                maximumQueuedBackendCalls: Int = 64,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        self.heartbeatInterval = heartbeatInterval
+        self.callTimeout = callTimeout
+        self.bootRetryInterval = bootRetryInterval
+        self.maximumQueuedBackendCalls = maximumQueuedBackendCalls
+        self.clock = clock
+    }
+
+    /// Settings from the gateway config: `gatewayAnswers.heartbeatInterval` and `callTimeout`.
+    public init(config: GatewayConfig, clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) {
+        let timeout = config.callTimeout.components
+        self.init(heartbeatInterval: config.gatewayAnswers.heartbeatInterval,
+                  callTimeout: Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18, clock: clock)
+    }
+}
