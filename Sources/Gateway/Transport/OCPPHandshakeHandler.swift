@@ -90,6 +90,17 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
         }
     }
 
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // A malformed request (HTTPServerProtocolErrorHandler has answered 400 already) or a
+        // broken connection: before the upgrade, nothing else will close the connection.
+        if case .accepted = state {
+            context.fireErrorCaught(error)
+            return
+        }
+        state = .refused
+        context.close(promise: nil)
+    }
+
     private func refuse(_ refusal: OCPPUpgradeRefusal, context: ChannelHandlerContext) {
         state = .refused
         timeout?.cancel()
