@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "Gateway", dependencies: [
             "OCPP", "Runtime", "PolicyLang",
             .product(name: "Yams", package: "Yams"),
+            .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
@@ -52,9 +54,11 @@ let package = Package(
         .testTarget(name: "GatewayTests", dependencies: [
             "Gateway", "PolicyLang", "Runtime", "OCPP",
             .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
     ],

@@ -1,0 +1,411 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import OCPP
+
+/// What a ``BackendConnector`` reports; always on its event loop.
+public protocol BackendConnectorDelegate: AnyObject {
+    /// The connector connected, lost its connection or received a text message.
+    func connector(_ connector: BackendConnector, didEmit event: BackendConnector.Event)
+}
+
+/// Keeps one OCPP-J WebSocket connection to a backend open on behalf of one charge point.
+///
+/// It connects to ``GatewayConfig/Backend/url(for:)`` (`ws://` only for now), offers one OCPP
+/// subprotocol, sends Basic auth (user = charge point id) when the backend has a password, and
+/// accepts the upgrade only if the backend echoes exactly the offered subprotocol. Frames are
+/// masked; fragmented messages are reassembled. When a connection attempt fails or an open
+/// connection drops, it reconnects after a ``Backoff`` delay, until ``stop()``.
+///
+/// Events go to the delegate on ``eventLoop``: `connected` after each successful upgrade,
+/// `disconnected` when such a connection ends, `received` for each text message in between.
+/// Failed attempts are only logged.
+public final class BackendConnector: Sendable {
+    /// What the connector reports to its delegate.
+    public enum Event: Sendable, Equatable {
+        /// A connection is open, speaking `subprotocol`.
+        case connected(subprotocol: String)
+        /// The open connection ended; `code` as in ``ChargePointConnectionDelegate/didClose(code:)``.
+        case disconnected(code: WebSocketErrorCode?)
+        /// A text message arrived.
+        case received(text: String)
+    }
+
+    /// Timeouts, limits and the reconnect policy.
+    public struct Options: Sendable {
+        /// The reconnect delays.
+        public var backoff: Backoff
+        /// How long a TCP connect may take.
+        public var connectTimeout: TimeAmount
+        /// How long the backend may take to answer the upgrade request.
+        public var handshakeTimeout: TimeAmount
+        /// How long a close handshake may take.
+        public var closeTimeout: TimeAmount
+        /// The largest message accepted from the backend, in bytes.
+        public var maxFrameSize: Int
+
+        /// Options with the given values; the defaults suit production.
+        public init(
+            backoff: Backoff = Backoff(), connectTimeout: TimeAmount = .seconds(10),
+            handshakeTimeout: TimeAmount = .seconds(10), closeTimeout: TimeAmount = .seconds(5),
+            maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
+        ) {
+            self.backoff = backoff
+            self.connectTimeout = connectTimeout
+            self.handshakeTimeout = handshakeTimeout
+            self.closeTimeout = closeTimeout
+            self.maxFrameSize = maxFrameSize
+        }
+    }
+
+    private enum State {
+        case idle
+        case connecting(channel: (any Channel)?)
+        case connected(ConnectionHandle, since: NIODeadline)
+        case waiting(Scheduled<Void>)
+        case stopped
+    }
+
+    /// The backend's name.
+    public let backendName: String
+    /// The charge point id the connector connects as.
+    public let chargePointId: String
+    /// The subprotocol offered, e.g. `ocpp1.6`.
+    public let subprotocol: String
+    /// The event loop the connector and its delegate run on.
+    public let eventLoop: any EventLoop
+
+    private let url: URL
+    private let password: Secret?
+    private let options: Options
+    private let logger: Logger
+    private let delegate: NIOLoopBoundBox<(any BackendConnectorDelegate)?>
+    private let state = NIOLockedValueBox(State.idle)
+    /// Failed attempts since the last stable connection; only touched on the event loop.
+    private let failures: NIOLoopBoundBox<Int>
+
+    /// A connector to `backend` as charge point `chargePointId`, speaking `version`. Nothing
+    /// happens until ``start()``. Throws ``TransportError/unsupportedURL(_:)`` for a URL it cannot
+    /// use and ``TransportError/unsupportedSecurityProfile(_:)`` for TLS profiles.
+    public init(
+        backend: GatewayConfig.Backend, chargePointId: String, version: OCPPVersion,
+        eventLoop: any EventLoop, options: Options = Options(), logger: Logger,
+        delegate: sending any BackendConnectorDelegate
+    ) throws {
+        guard !backend.securityProfile.usesTLS else {
+            throw TransportError.unsupportedSecurityProfile(backend.securityProfile)
+        }
+        let url = backend.url(for: chargePointId)
+        guard url.scheme?.lowercased() == "ws", url.host != nil else {
+            throw TransportError.unsupportedURL(url.absoluteString)
+        }
+        self.backendName = backend.name
+        self.chargePointId = chargePointId
+        self.subprotocol = version.subprotocol
+        self.eventLoop = eventLoop
+        self.url = url
+        self.password = backend.securityProfile.usesBasicAuth ? backend.password : nil
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "backend"] = "\(backend.name)"
+        logger[metadataKey: "chargePointId"] = "\(chargePointId)"
+        self.logger = logger
+        self.delegate = NIOLoopBoundBox.makeBoxSendingValue(delegate, eventLoop: eventLoop)
+        self.failures = NIOLoopBoundBox.makeBoxSendingValue(0, eventLoop: eventLoop)
+    }
+
+    /// Starts connecting (once; later calls do nothing).
+    public func start() {
+        onLoop { connector in
+            let shouldStart = connector.state.withLockedValue { state -> Bool in
+                guard case .idle = state else { return false }
+                state = .connecting(channel: nil)
+                return true
+            }
+            if shouldStart { connector.connect() }
+        }
+    }
+
+    /// Whether a connection is open.
+    public var isConnected: Bool {
+        state.withLockedValue { if case .connected = $0 { true } else { false } }
+    }
+
+    /// Sends `text` if a connection is open and returns whether it was handed to one; a `false`
+    /// means not connected. `promise`, if given, reports whether the write itself succeeded.
+    @discardableResult
+    public func send(text: String, promise: EventLoopPromise<Void>? = nil) -> Bool {
+        let handle: ConnectionHandle? = state.withLockedValue { state in
+            if case .connected(let handle, _) = state { return handle }
+            return nil
+        }
+        guard let handle else {
+            promise?.fail(TransportError.notConnected)
+            return false
+        }
+        handle.send(text: text, promise: promise)
+        return true
+    }
+
+    /// Stops reconnecting and closes the open connection (1001 "going away"); the future
+    /// succeeds when the connection, if any, has closed.
+    @discardableResult
+    public func stop() -> EventLoopFuture<Void> {
+        let previous = state.withLockedValue { state -> State in
+            defer { state = .stopped }
+            return state
+        }
+        switch previous {
+        case .waiting(let scheduled):
+            scheduled.cancel()
+            return eventLoop.makeSucceededVoidFuture()
+        case .connecting(let channel?):
+            channel.close(promise: nil)
+            return channel.closeFuture
+        case .connected(let handle, _):
+            let promise = eventLoop.makePromise(of: Void.self)
+            handle.close(code: .goingAway, reason: "gateway disconnecting", promise: promise)
+            return promise.futureResult
+        case .idle, .stopped, .connecting(nil):
+            return eventLoop.makeSucceededVoidFuture()
+        }
+    }
+
+    // MARK: - Connecting
+
+    private func connect() {
+        eventLoop.assertInEventLoop()
+        guard let host = url.host else { return }
+        let port = url.port ?? 80
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(options.connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.configurePipeline(channel: channel, host: host, port: port)
+                }
+            }
+            .connect(host: host, port: port)
+            .whenComplete { [self] result in
+                switch result {
+                case .success(let channel):
+                    let current = state.withLockedValue { state -> Bool in
+                        guard case .connecting(nil) = state else { return false }
+                        state = .connecting(channel: channel)
+                        return true
+                    }
+                    guard current else {
+                        channel.close(promise: nil)
+                        return
+                    }
+                    channel.closeFuture.whenComplete { [self] _ in self.channelClosed(channel) }
+                case .failure(let error):
+                    attemptFailed(reason: "connect failed: \(error)")
+                }
+            }
+    }
+
+    private func configurePipeline(channel: any Channel, host: String, port: Int) throws {
+        // TLS seam: for wss:// an NIOSSLClientHandler goes first here; nothing after it changes.
+        let requestEncoder = HTTPRequestEncoder()
+        let responseDecoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
+        let handshake = BackendHandshakeHandler(request: upgradeRequest(host: host, port: port), timeout: options.handshakeTimeout)
+        let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
+        let offered = subprotocol
+        let maxFrameSize = options.maxFrameSize
+        let closeTimeout = options.closeTimeout
+        let upgrader = NIOWebSocketClientUpgrader(
+            maxFrameSize: maxFrameSize, automaticErrorHandling: false,
+            upgradePipelineHandler: { [self] channel, response in
+                channel.eventLoop.makeCompletedFuture {
+                    let answered = OCPPUpgradeDecision.headerTokens(response.headers, "sec-websocket-protocol", lowercased: false)
+                    guard answered == [offered] else {
+                        loopBoundHandshake.value.failure = "backend answered subprotocol \(answered) instead of \(offered)"
+                        channel.close(promise: nil)
+                        return
+                    }
+                    let handler = WebSocketConnectionHandler(isClient: true, closeTimeout: closeTimeout)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
+                            maxAccumulatedFrameSize: maxFrameSize
+                        ),
+                        handler,
+                    ])
+                    self.upgraded(channel: channel, handler: handler)
+                }
+            }
+        )
+        let upgradeHandler = NIOHTTPClientUpgradeHandler(
+            upgraders: [upgrader], httpHandlers: [requestEncoder, responseDecoder, handshake],
+            upgradeCompletionHandler: { _ in }
+        )
+        try channel.pipeline.syncOperations.addHandlers([requestEncoder, responseDecoder, upgradeHandler, handshake])
+        channel.closeFuture.whenComplete { [logger] _ in
+            if let failure = loopBoundHandshake.value.failure {
+                logger.notice("backend connection attempt failed: \(failure)")
+            }
+        }
+    }
+
+    private func upgradeRequest(host: String, port: Int) -> HTTPRequestHead {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var target = components?.percentEncodedPath ?? "/"
+        if target.isEmpty { target = "/" }
+        if let query = components?.percentEncodedQuery { target += "?" + query }
+        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
+        var headers = HTTPHeaders([
+            ("Host", hostHeader),
+            ("Sec-WebSocket-Protocol", subprotocol),
+            ("Content-Length", "0"),
+        ])
+        if let password {
+            headers.add(name: "Authorization", value: BasicAuthorization(user: chargePointId, password: password.reveal()).headerValue)
+        }
+        return HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
+    }
+
+    /// On the event loop, once the upgrade succeeded and the WebSocket handlers are in place.
+    private func upgraded(channel: any Channel, handler: WebSocketConnectionHandler) {
+        let handle = ConnectionHandle(chargePointId: chargePointId, subprotocol: subprotocol, channel: channel, handler: handler)
+        let isCurrent = state.withLockedValue { state -> Bool in
+            guard case .connecting(let connecting) = state, connecting === channel || connecting == nil else { return false }
+            state = .connected(handle, since: .now())
+            return true
+        }
+        guard isCurrent else {
+            channel.close(promise: nil)
+            return
+        }
+        handler.onText = { [self] text in emit(.received(text: text)) }
+        handler.onClose = { [self] code in connectionEnded(handle, code: code) }
+        logger.info("connected to backend", metadata: ["subprotocol": "\(subprotocol)"])
+        emit(.connected(subprotocol: subprotocol))
+    }
+
+    private func connectionEnded(_ handle: ConnectionHandle, code: WebSocketErrorCode?) {
+        let outcome = state.withLockedValue { state -> (wasCurrent: Bool, uptime: TimeAmount) in
+            guard case .connected(let current, let since) = state, current === handle else { return (false, .zero) }
+            state = .connecting(channel: nil)
+            return (true, .now() - since)
+        }
+        // After stop() the state is .stopped; still report the end of the connection.
+        emit(.disconnected(code: code))
+        guard outcome.wasCurrent else { return }
+        if outcome.uptime >= options.backoff.resetAfter { failures.value = 0 }
+        logger.info("backend connection closed", metadata: [
+            "closeCode": "\(code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "none")",
+        ])
+        scheduleReconnect()
+    }
+
+    private func channelClosed(_ channel: any Channel) {
+        let wasConnecting = state.withLockedValue { state -> Bool in
+            guard case .connecting(let connecting) = state, connecting === channel else { return false }
+            state = .connecting(channel: nil)
+            return true
+        }
+        if wasConnecting { attemptFailed(reason: "handshake failed") }
+    }
+
+    private func attemptFailed(reason: String) {
+        eventLoop.assertInEventLoop()
+        let stillConnecting = state.withLockedValue { state -> Bool in
+            if case .connecting = state { return true }
+            return false
+        }
+        guard stillConnecting else { return }
+        logger.debug("backend connection attempt failed", metadata: ["reason": "\(reason)"])
+        scheduleReconnect()
+    }
+
+    private func scheduleReconnect() {
+        eventLoop.assertInEventLoop()
+        let attempt = failures.value
+        failures.value = attempt + 1
+        let delay = options.backoff.delay(forAttempt: attempt)
+        state.withLockedValue { state in
+            guard case .connecting = state else { return }
+            let scheduled = eventLoop.scheduleTask(in: delay) { [self] in
+                let proceed = self.state.withLockedValue { state -> Bool in
+                    guard case .waiting = state else { return false }
+                    state = .connecting(channel: nil)
+                    return true
+                }
+                if proceed { self.connect() }
+            }
+            state = .waiting(scheduled)
+        }
+    }
+
+    private func emit(_ event: Event) {
+        delegate.value?.connector(self, didEmit: event)
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (BackendConnector) -> Void) {
+        if eventLoop.inEventLoop {
+            body(self)
+        } else {
+            eventLoop.execute { [self] in body(self) }
+        }
+    }
+}
+
+/// Sends the upgrade request when the connection is up, and closes the connection when the
+/// backend answers anything but a successful upgrade or does not answer in time.
+final class BackendHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    /// Why the attempt failed, for the log; never contains credentials.
+    var failure: String?
+
+    private let request: HTTPRequestHead
+    private let timeout: TimeAmount
+    private var timer: Scheduled<Void>?
+
+    init(request: HTTPRequestHead, timeout: TimeAmount) {
+        self.request = request
+        self.timeout = timeout
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        context.write(wrapOutboundOut(.head(request)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = context.eventLoop.scheduleTask(in: timeout) {
+            loopBoundSelf.value.failure = "no upgrade response in time"
+            loopBoundContext.value.close(promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if case .head(let response) = Self.unwrapInboundIn(data), failure == nil {
+            failure = "backend answered HTTP \(response.status.code)"
+        }
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if failure == nil { failure = "upgrade failed: \(error)" }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        context.fireChannelInactive()
+    }
+}
+
+@available(*, unavailable)
+extension BackendHandshakeHandler: Sendable {}

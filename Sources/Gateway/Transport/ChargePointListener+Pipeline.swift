@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+
+extension ChargePointListener {
+    /// Sets up a newly accepted connection, on its event loop:
+    ///
+    /// `[TLS] → HTTP response encoder → HTTP request decoder → HTTP error handler →
+    /// OCPPHandshakeHandler → HTTPServerUpgradeHandler → HTTPFallbackHandler`
+    ///
+    /// and after the upgrade
+    ///
+    /// `[TLS] → WebSocket frame encoder/decoder → NIOWebSocketFrameAggregator →
+    /// WebSocketConnectionHandler`.
+    ///
+    /// TLS seam: for security profiles 2 and 3 an `NIOSSLServerHandler` goes first in the pipeline,
+    /// before the HTTP handlers, and nothing after it changes (the upgrade leaves it in place).
+    /// `start()` refuses those profiles until that handler exists.
+    func configureChargePointPipeline(channel: any Channel, listener: GatewayConfig.Listener) throws {
+        let pipeline = channel.pipeline.syncOperations
+        // TLS goes here: try pipeline.addHandler(NIOSSLServerHandler(context: …)) for profiles 2 and 3.
+
+        let responseEncoder = HTTPResponseEncoder()
+        let requestDecoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))
+        let protocolErrorHandler = HTTPServerProtocolErrorHandler()
+        let handshake = OCPPHandshakeHandler(
+            listener: listener, config: config, supportedVersions: options.supportedVersions,
+            rateLimiter: rateLimiter, logger: logger, handshakeTimeout: options.handshakeTimeout
+        )
+        let fallback = HTTPFallbackHandler()
+        let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
+        let maxFrameSize = config.maxFrameSize
+        let closeTimeout = options.closeTimeout
+
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: maxFrameSize,
+            automaticErrorHandling: false,
+            shouldUpgrade: { channel, _ in
+                guard let accepted = loopBoundHandshake.value.accepted else {
+                    return channel.eventLoop.makeSucceededFuture(nil)
+                }
+                return channel.eventLoop.makeSucceededFuture(
+                    HTTPHeaders([("Sec-WebSocket-Protocol", accepted.version.subprotocol)])
+                )
+            },
+            upgradePipelineHandler: { [self] channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let accepted = loopBoundHandshake.value.accepted else {
+                        throw TransportError.notConnected
+                    }
+                    let handler = WebSocketConnectionHandler(isClient: false, closeTimeout: closeTimeout)
+                    try channel.pipeline.syncOperations.addHandlers([
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
+                            maxAccumulatedFrameSize: maxFrameSize
+                        ),
+                        handler,
+                    ])
+                    self.accepted(
+                        channel: channel, id: accepted.id, version: accepted.version, listener: listener,
+                        handler: handler
+                    )
+                }
+            }
+        )
+        let upgradeHandler = HTTPServerUpgradeHandler(
+            upgraders: [upgrader], httpEncoder: responseEncoder,
+            extraHTTPHandlers: [requestDecoder, protocolErrorHandler, handshake, fallback],
+            upgradeCompletionHandler: { _ in }
+        )
+        try pipeline.addHandlers([
+            responseEncoder, requestDecoder, protocolErrorHandler, handshake, upgradeHandler, fallback,
+        ])
+    }
+}

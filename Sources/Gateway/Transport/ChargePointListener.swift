@@ -1,0 +1,189 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOWebSocket
+import OCPP
+
+/// Accepts charge points: binds every configured ``GatewayConfig/Listener`` and upgrades
+/// `GET {path}/{chargePointId}` requests to OCPP-J WebSocket connections.
+///
+/// Each request is decided by ``OCPPUpgradeDecision`` (path, id, credentials, subprotocol), after a
+/// per-address ``AttemptRateLimiter`` check; refusals get a complete HTTP response and are logged
+/// without credentials. Accepted connections get a ``ConnectionHandle`` and a delegate from the
+/// session factory, and are registered in ``registry``; a newer connection with the same id
+/// closes the older one with ``ConnectionHandle/replacedCloseCode``.
+///
+/// Security profiles 0 (with `allowInsecure`) and 1 are implemented; 2 and 3 need TLS, which
+/// ``start()`` refuses for now (see `ChargePointListener+Pipeline.swift` for where it goes).
+public final class ChargePointListener: Sendable {
+    /// Timeouts and limits of the listener.
+    public struct Options: Sendable {
+        /// The OCPP versions accepted, in the gateway's order; the charge point's order of
+        /// preference decides among them. Default: 1.6 only.
+        public var supportedVersions: [OCPPVersion]
+        /// How long a connection may take to send its upgrade request.
+        public var handshakeTimeout: TimeAmount
+        /// How long a close handshake may take before the connection is dropped.
+        public var closeTimeout: TimeAmount
+        /// The limits on failed attempts per source address.
+        public var rateLimit: AttemptRateLimiter.Configuration
+
+        /// Options; the defaults accept OCPP 1.6 only.
+        public init(
+            supportedVersions: [OCPPVersion] = [.v16], handshakeTimeout: TimeAmount = .seconds(10),
+            closeTimeout: TimeAmount = .seconds(5), rateLimit: AttemptRateLimiter.Configuration = .default
+        ) {
+            self.supportedVersions = supportedVersions
+            self.handshakeTimeout = handshakeTimeout
+            self.closeTimeout = closeTimeout
+            self.rateLimit = rateLimit
+        }
+    }
+
+    /// Creates the delegate of a newly accepted connection; called on the connection's event loop.
+    public typealias SessionFactory = @Sendable (ChargePointIdentity, ConnectionHandle) -> any ChargePointConnectionDelegate
+
+    /// The open connections by charge point id.
+    public let registry = ConnectionRegistry()
+    /// The failed-attempt limiter shared by all listeners.
+    public let rateLimiter: AttemptRateLimiter
+
+    let config: GatewayConfig
+    let options: Options
+    let eventLoopGroup: any EventLoopGroup
+    let logger: Logger
+    let sessionFactory: SessionFactory
+
+    private enum Lifecycle {
+        case idle
+        case running(servers: [any Channel])
+        case shutDown
+    }
+
+    private let lifecycle = NIOLockedValueBox(Lifecycle.idle)
+    private let children = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+
+    /// A listener for `config.listeners`; nothing is bound until ``start()``.
+    public init(
+        config: GatewayConfig, options: Options = Options(), eventLoopGroup: any EventLoopGroup,
+        logger: Logger, sessionFactory: @escaping SessionFactory
+    ) {
+        self.config = config
+        self.options = options
+        self.eventLoopGroup = eventLoopGroup
+        self.logger = logger
+        self.sessionFactory = sessionFactory
+        self.rateLimiter = AttemptRateLimiter(configuration: options.rateLimit)
+    }
+
+    /// Binds every listener and returns the bound addresses, in `config.listeners` order (port 0
+    /// in the configuration binds a port the system chooses). Throws if a listener's security
+    /// profile cannot be served or an address cannot be bound; nothing stays bound then.
+    public func start() async throws -> [SocketAddress] {
+        for listener in config.listeners {
+            switch listener.securityProfile {
+            case .unsecured where !listener.allowInsecure:
+                throw TransportError.insecureListenerNotAllowed(address: "\(listener.address)")
+            case .tlsBasicAuth, .mutualTLS:
+                throw TransportError.unsupportedSecurityProfile(listener.securityProfile)
+            case .unsecured, .basicAuth:
+                break
+            }
+        }
+        try lifecycle.withLockedValue { state in
+            guard case .idle = state else { throw TransportError.alreadyStarted }
+            state = .running(servers: [])
+        }
+        var servers: [any Channel] = []
+        do {
+            for listener in config.listeners {
+                let server = try await bind(listener)
+                servers.append(server)
+                logger.info("listening for charge points", metadata: [
+                    "address": "\(server.localAddress.map { "\($0)" } ?? "?")", "path": "\(listener.path)",
+                    "securityProfile": "\(listener.securityProfile.rawValue)",
+                ])
+            }
+        } catch {
+            for server in servers { try? await server.close() }
+            lifecycle.withLockedValue { $0 = .shutDown }
+            throw error
+        }
+        let bound = servers
+        lifecycle.withLockedValue { $0 = .running(servers: bound) }
+        return servers.compactMap(\.localAddress)
+    }
+
+    /// Stops listening and closes every connection (open WebSockets with 1001 "going away"),
+    /// waiting at most the close timeout for their close handshakes.
+    public func shutdown() async {
+        let servers: [any Channel] = lifecycle.withLockedValue { state in
+            defer { state = .shutDown }
+            if case .running(let servers) = state { return servers }
+            return []
+        }
+        for server in servers { try? await server.close() }
+        let open = children.withLockedValue { Array($0.values) }
+        let upgraded = Set(registry.all.map { ObjectIdentifier($0.channel) })
+        for handle in registry.all { handle.close(code: .goingAway, reason: "gateway shutting down") }
+        for channel in open where !upgraded.contains(ObjectIdentifier(channel)) { channel.close(promise: nil) }
+        for channel in open { try? await channel.closeFuture.get() }
+    }
+
+    private func bind(_ listener: GatewayConfig.Listener) async throws -> any Channel {
+        try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try self.trackChild(channel)
+                    try self.configureChargePointPipeline(channel: channel, listener: listener)
+                }
+            }
+            .bind(host: listener.address.host, port: listener.address.port)
+            .get()
+    }
+
+    private func trackChild(_ channel: any Channel) throws {
+        let key = ObjectIdentifier(channel)
+        let accepting = lifecycle.withLockedValue { state -> Bool in
+            if case .running = state { return true }
+            return false
+        }
+        guard accepting else { throw ChannelError.ioOnClosedChannel }
+        children.withLockedValue { $0[key] = channel }
+        channel.closeFuture.whenComplete { [children] _ in
+            children.withLockedValue { $0[key] = nil }
+        }
+    }
+
+    /// Runs on the connection's event loop once the upgrade response has been sent.
+    func accepted(
+        channel: any Channel, id: String, version: OCPPVersion, listener: GatewayConfig.Listener,
+        handler: WebSocketConnectionHandler
+    ) {
+        let handle = ConnectionHandle(chargePointId: id, subprotocol: version.subprotocol, channel: channel, handler: handler)
+        let identity = ChargePointIdentity(id: id, ocppVersion: version, securityProfile: listener.securityProfile)
+        let delegate = sessionFactory(identity, handle)
+        let registry = self.registry
+        let logger = self.logger
+        handler.onText = { [delegate] text in delegate.didReceive(text: text) }
+        handler.onClose = { [delegate] code in
+            registry.unregister(handle)
+            logger.info("charge point disconnected", metadata: [
+                "chargePointId": "\(id)", "closeCode": "\(code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "none")",
+            ])
+            delegate.didClose(code: code)
+        }
+        logger.info("charge point connected", metadata: [
+            "chargePointId": "\(id)", "subprotocol": "\(version.subprotocol)",
+            "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")",
+        ])
+        if let replaced = registry.register(handle) {
+            logger.info("closing replaced connection", metadata: ["chargePointId": "\(id)"])
+            replaced.close(code: ConnectionHandle.replacedCloseCode, reason: ConnectionHandle.replacedCloseReason)
+        }
+    }
+}

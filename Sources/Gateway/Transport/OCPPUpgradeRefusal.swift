@@ -1,0 +1,118 @@
+import NIOHTTP1
+
+/// Why the listener refused an upgrade request, and the HTTP response that says so.
+///
+/// Every refusal is answered with a complete response (`Content-Length`, `Connection: close`)
+/// after which the listener closes the connection. ``logDescription`` is safe to log: it never
+/// contains a password or an `Authorization` header.
+public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
+    /// What was wrong with the Basic auth credentials.
+    public enum AuthProblem: String, Sendable, Equatable {
+        /// No `Authorization` header, several, or not a well-formed `Basic` one.
+        case missingCredentials = "missing or malformed basic auth"
+        /// The user is not the charge point id in the URL.
+        case userMismatch = "basic auth user is not the charge point id"
+        /// The password does not match the configured credential.
+        case wrongPassword = "wrong password"
+    }
+
+    /// Not a `GET`: 405.
+    case methodNotAllowed
+    /// Not a WebSocket upgrade: 426.
+    case notWebSocket
+    /// `Sec-WebSocket-Version` is not 13: 426.
+    case unsupportedWebSocketVersion
+    /// No or several `Sec-WebSocket-Key` headers: 400.
+    case malformedHandshake
+    /// The path is not the listener's path plus one segment: 404.
+    case unknownPath
+    /// The segment is not a valid charge point id: 404.
+    case invalidChargePointId
+    /// No credential entry matches the id: 404.
+    case unknownChargePoint(id: String)
+    /// Basic auth failed: 401.
+    case unauthorized(id: String, problem: AuthProblem)
+    /// Security profile 0 without `allowInsecure`: 403.
+    case insecureNotAllowed
+    /// A TLS security profile, which this transport does not implement yet: 403.
+    case securityProfileUnavailable
+    /// No supported OCPP subprotocol offered: 400.
+    case noSupportedSubprotocol(id: String)
+    /// Too many failed attempts from the caller's address: 429.
+    case rateLimited(retryAfterSeconds: Int)
+
+    /// The response status.
+    public var status: HTTPResponseStatus {
+        switch self {
+        case .methodNotAllowed: .methodNotAllowed
+        case .notWebSocket, .unsupportedWebSocketVersion: .upgradeRequired
+        case .malformedHandshake, .noSupportedSubprotocol: .badRequest
+        case .unknownPath, .invalidChargePointId, .unknownChargePoint: .notFound
+        case .unauthorized: .unauthorized
+        case .insecureNotAllowed, .securityProfileUnavailable: .forbidden
+        case .rateLimited: .tooManyRequests
+        }
+    }
+
+    /// Headers the response carries besides `Content-Type`, `Content-Length` and `Connection`.
+    public var extraHeaders: [(String, String)] {
+        switch self {
+        case .methodNotAllowed: [("Allow", "GET")]
+        case .notWebSocket: [("Upgrade", "websocket")]
+        case .unsupportedWebSocketVersion: [("Sec-WebSocket-Version", "13")]
+        case .unauthorized: [("WWW-Authenticate", "Basic realm=\"chargemux\"")]
+        case .rateLimited(let seconds): [("Retry-After", String(seconds))]
+        default: []
+        }
+    }
+
+    /// A short plain-text body for the response.
+    public var body: String {
+        switch self {
+        case .methodNotAllowed: "only GET upgrades to a WebSocket here"
+        case .notWebSocket: "this endpoint only speaks OCPP-J over WebSocket"
+        case .unsupportedWebSocketVersion: "WebSocket version 13 required"
+        case .malformedHandshake: "malformed WebSocket handshake"
+        case .unknownPath, .invalidChargePointId, .unknownChargePoint: "unknown charge point"
+        case .unauthorized: "authentication required"
+        case .insecureNotAllowed, .securityProfileUnavailable: "this listener cannot accept connections"
+        case .noSupportedSubprotocol: "no supported OCPP subprotocol offered"
+        case .rateLimited: "too many failed attempts"
+        }
+    }
+
+    /// Whether the refusal counts as a failed attempt for rate limiting: everything except the
+    /// rate limiting itself and the listener's own misconfiguration.
+    public var countsAsFailedAttempt: Bool {
+        switch self {
+        case .rateLimited, .insecureNotAllowed, .securityProfileUnavailable: false
+        default: true
+        }
+    }
+
+    /// A description for logs: the reason, and the id where one was read. Never a password.
+    public var logDescription: String {
+        switch self {
+        case .methodNotAllowed: "method not allowed"
+        case .notWebSocket: "not a websocket upgrade"
+        case .unsupportedWebSocketVersion: "unsupported websocket version"
+        case .malformedHandshake: "malformed websocket handshake"
+        case .unknownPath: "unknown path"
+        case .invalidChargePointId: "invalid charge point id"
+        case .unknownChargePoint: "unknown charge point"
+        case .unauthorized(_, let problem): problem.rawValue
+        case .insecureNotAllowed: "security profile 0 without allowInsecure"
+        case .securityProfileUnavailable: "tls security profiles are not implemented yet"
+        case .noSupportedSubprotocol: "no supported ocpp subprotocol offered"
+        case .rateLimited: "rate limited"
+        }
+    }
+
+    /// The charge point id the request named, where the refusal got that far.
+    public var chargePointId: String? {
+        switch self {
+        case .unknownChargePoint(let id), .unauthorized(let id, _), .noSupportedSubprotocol(let id): id
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import NIOCore
+import NIOWebSocket
+
+/// The WebSocket end of an upgraded OCPP-J connection, on the hot path of every message.
+///
+/// It sits after `NIOWebSocketFrameAggregator`, so it sees whole messages. Text messages that are
+/// valid UTF-8 go to ``onText``; a binary message closes with 1003, invalid UTF-8 with 1007, a
+/// message over the size limit with 1009 and any other protocol error with 1002. Pings are
+/// answered with pongs. A close from the peer is echoed and the channel closed; a close we start
+/// (``close(code:reason:promise:)``) waits up to ``closeTimeout`` for the peer's close frame.
+/// ``onClose`` runs exactly once, when the channel goes inactive. Frames we send are masked when
+/// we are the client, as RFC 6455 requires.
+final class WebSocketConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private enum State {
+        case open
+        /// We sent a close frame and wait for the peer's.
+        case closing
+        case closed
+    }
+
+    /// Called with each text message, on the channel's event loop.
+    var onText: ((String) -> Void)?
+    /// Called once when the connection has closed, with the close code the peer sent (or, if it
+    /// sent none, the one we sent; `nil` if neither side sent a close frame).
+    var onClose: ((WebSocketErrorCode?) -> Void)?
+
+    private let isClient: Bool
+    private let closeTimeout: TimeAmount
+    private var state = State.open
+    private var context: ChannelHandlerContext?
+    private var closeCode: WebSocketErrorCode?
+    private var closeTimer: Scheduled<Void>?
+
+    init(isClient: Bool, closeTimeout: TimeAmount = .seconds(5)) {
+        self.isClient = isClient
+        self.closeTimeout = closeTimeout
+    }
+
+    /// Whether messages can still be sent.
+    var isOpen: Bool { if case .open = state { context != nil } else { false } }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        closeTimer?.cancel()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = Self.unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            guard case .open = state else { return }
+            let payload = frame.unmaskedData
+            guard let text = String(strictUTF8: payload.readableBytesView) else {
+                fail(code: .dataInconsistentWithMessage, reason: "text message is not valid UTF-8", context: context)
+                return
+            }
+            onText?(text)
+        case .binary:
+            fail(code: .unacceptableData, reason: "OCPP-J uses text messages only", context: context)
+        case .ping:
+            guard case .open = state else { return }
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: maskKey(), data: frame.unmaskedData)
+            context.writeAndFlush(Self.wrapOutboundOut(pong), promise: nil)
+        case .pong:
+            break
+        case .connectionClose:
+            receivedClose(frame, context: context)
+        default:
+            fail(code: .protocolError, reason: "unexpected frame", context: context)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        switch error {
+        case NIOWebSocketError.invalidFrameLength,
+             NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
+             NIOWebSocketFrameAggregator.Error.tooManyFragments:
+            fail(code: .messageTooLarge, reason: "message too large", context: context)
+        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error:
+            fail(code: .protocolError, reason: "protocol error", context: context)
+        default:
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        state = .closed
+        closeTimer?.cancel()
+        closeTimer = nil
+        let onClose = self.onClose
+        self.onClose = nil
+        self.onText = nil
+        onClose?(closeCode)
+        context.fireChannelInactive()
+    }
+
+    /// Sends `text` as one text message; fails `promise` if the connection is closing or closed.
+    func send(text: String, promise: EventLoopPromise<Void>?) {
+        guard case .open = state, let context else {
+            promise?.fail(TransportError.notConnected)
+            return
+        }
+        let buffer = context.channel.allocator.buffer(string: text)
+        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: maskKey(), data: buffer)
+        context.writeAndFlush(Self.wrapOutboundOut(frame), promise: promise)
+    }
+
+    /// Starts the close handshake: sends a close frame with `code` and `reason`, then closes the
+    /// channel when the peer answers or after ``closeTimeout``. Does nothing if already closing.
+    func close(code: WebSocketErrorCode, reason: String, promise: EventLoopPromise<Void>?) {
+        guard case .open = state, let context else {
+            promise?.succeed()
+            return
+        }
+        state = .closing
+        closeCode = code
+        writeCloseFrame(code: code, reason: reason, context: context)
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) {
+            loopBoundContext.value.close(promise: nil)
+        }
+        if let promise { context.channel.closeFuture.cascade(to: promise) }
+    }
+
+    /// Fails the connection (RFC 6455 §7.1.7): sends a close frame and closes at once.
+    private func fail(code: WebSocketErrorCode, reason: String, context: ChannelHandlerContext) {
+        guard case .open = state else {
+            context.close(promise: nil)
+            return
+        }
+        state = .closing
+        closeCode = code
+        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+        writeCloseFrame(code: code, reason: reason, context: context).whenComplete { _ in
+            loopBoundContext.value.close(promise: nil)
+        }
+    }
+
+    private func receivedClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        var payload = frame.unmaskedData
+        let peerCode = payload.readWebSocketErrorCode()
+        switch state {
+        case .open:
+            state = .closing
+            closeCode = peerCode
+            var echo = context.channel.allocator.buffer(capacity: 2)
+            if let peerCode { echo.write(webSocketErrorCode: peerCode) }
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: echo)
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
+                loopBoundContext.value.close(promise: nil)
+            }
+        case .closing:
+            if let peerCode { closeCode = peerCode }
+            context.close(promise: nil)
+        case .closed:
+            break
+        }
+    }
+
+    @discardableResult
+    private func writeCloseFrame(code: WebSocketErrorCode, reason: String, context: ChannelHandlerContext) -> EventLoopFuture<Void> {
+        var data = context.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+        data.write(webSocketErrorCode: code)
+        // A control frame's payload is at most 125 bytes: 2 for the code, 123 for the reason.
+        data.writeBytes(reason.utf8.prefix(123))
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)
+        return context.writeAndFlush(Self.wrapOutboundOut(frame))
+    }
+
+    private func maskKey() -> WebSocketMaskingKey? {
+        isClient ? .random() : nil
+    }
+}
+
+@available(*, unavailable)
+extension WebSocketConnectionHandler: Sendable {}

@@ -1,0 +1,110 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A minimal WebSocket server standing in for an OCPP backend in connector tests. It upgrades
+/// every request, answering `Sec-WebSocket-Protocol` with `answerSubprotocol` (or echoing the
+/// first offered one when that is nil), records the request heads, echoes text messages with an
+/// `echo:` prefix, and can drop every connection abruptly.
+final class TestWebSocketServer: Sendable {
+    let serverChannel: any Channel
+    let requests = EventLog<HTTPRequestHead>()
+    let texts = EventLog<String>()
+    private let connections = NIOLockedValueBox<[any Channel]>([])
+
+    var port: Int { serverChannel.localAddress?.port ?? 0 }
+    var upgradeCount: Int { requests.all.count }
+
+    private init(serverChannel: any Channel) {
+        self.serverChannel = serverChannel
+    }
+
+    static func start(answerSubprotocol: String? = nil) async throws -> TestWebSocketServer {
+        let box = NIOLockedValueBox<TestWebSocketServer?>(nil)
+        let channel = try await ServerBootstrap(group: TransportFixtures.group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    guard let server = box.withLockedValue({ $0 }) else { throw ChannelError.ioOnClosedChannel }
+                    let upgrader = NIOWebSocketServerUpgrader(
+                        maxFrameSize: 1 << 20, automaticErrorHandling: true,
+                        shouldUpgrade: { channel, head in
+                            server.requests.append(head)
+                            let offered = head.headers["sec-websocket-protocol"].first?
+                                .split(separator: ",").first.map { $0.trimmingCharacters(in: .whitespaces) }
+                            let answer = answerSubprotocol ?? offered
+                            var headers = HTTPHeaders()
+                            if let answer { headers.add(name: "Sec-WebSocket-Protocol", value: answer) }
+                            return channel.eventLoop.makeSucceededFuture(headers)
+                        },
+                        upgradePipelineHandler: { channel, _ in
+                            server.connections.withLockedValue { $0.append(channel) }
+                            return channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandler(EchoHandler(texts: server.texts))
+                            }
+                        }
+                    )
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                        withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+                    )
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let server = TestWebSocketServer(serverChannel: channel)
+        box.withLockedValue { $0 = server }
+        return server
+    }
+
+    /// Closes every upgraded connection without a close frame.
+    func dropAll() {
+        let open = connections.withLockedValue { connections in
+            defer { connections.removeAll() }
+            return connections
+        }
+        for channel in open { channel.close(promise: nil) }
+    }
+
+    /// Sends `text` to every open connection.
+    func broadcast(_ text: String) {
+        for channel in connections.withLockedValue({ $0 }) {
+            let frame = WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text))
+            channel.writeAndFlush(frame, promise: nil)
+        }
+    }
+
+    func shutdown() async {
+        dropAll()
+        try? await serverChannel.close()
+    }
+}
+
+private final class EchoHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let texts: EventLog<String>
+    init(texts: EventLog<String>) { self.texts = texts }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            let text = String(buffer: frame.unmaskedData)
+            texts.append(text)
+            let reply = WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "echo:" + text))
+            context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+        case .connectionClose:
+            var data = frame.unmaskedData
+            var echo = context.channel.allocator.buffer(capacity: 2)
+            if let code = data.readWebSocketErrorCode() { echo.write(webSocketErrorCode: code) }
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, data: echo)
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in }
+            context.close(promise: nil)
+        default:
+            break
+        }
+    }
+}
