@@ -11,12 +11,23 @@ extension ChargePointSession {
             return
         }
         legs[frame.messageId] = nil
+        var frame = frame
+        // What reaches the charge point must conform: a responder's malformed result becomes an
+        // error (copies' answers are only read defensively, never forwarded).
+        if case .call(let token) = leg.kind, let call = calls[token], backend == call.responder, !call.answered,
+            let problem = resultViolation(frame, action: leg.action)
+        {
+            effects.append(.ignored(from: .backend(backend), text: text, reason: "answer breaks the schema: \(problem)"))
+            frame = .callError(id: frame.messageId, code: "InternalError",
+                               description: "responder `\(name(of: backend))` answered with a payload that breaks the schema: \(problem)",
+                               details: .object(JSONObject()))
+        }
         if leg.action == "BootNotification" { bootAnswered(by: backend, frame, into: &effects) }
         guard case .call(let token) = leg.kind, var call = calls[token] else {
             effects.append(.consumed(backend: backend, text: text))
             return
         }
-        if call.start != nil { startAnswered(by: backend, frame, call: &call) }
+        if call.start != nil { startAnswered(by: backend, frame, call: &call, into: &effects) }
         if backend == call.responder, !call.answered {
             call.answered = true
             effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
@@ -25,6 +36,12 @@ extension ChargePointSession {
             effects.append(.consumed(backend: backend, text: text))
         }
         finishLeg(of: token, call: call)
+    }
+
+    /// The first schema violation of a CALLRESULT's payload, as a message.
+    func resultViolation(_ frame: OCPPFrame, action: String) -> String? {
+        guard case .callResult(_, let payload) = frame, let spec = compiled.catalog.action(named: action) else { return nil }
+        return violation(of: payload, against: spec.response)?.message
     }
 
     /// Counts one leg of call `token` as done, keeping or dropping the call.
