@@ -106,7 +106,15 @@ extension ChargePointSession {
         if action == "BootNotification" { boot = CachedBoot(payload: payload, targets: decision.targets) }
 
         nextCallToken += 1
-        let token = nextCallToken
+        dispatch(plans, action: action, call: call, token: nextCallToken, entry: &entry, into: &effects)
+        effects.append(.decision(entry))
+    }
+
+    /// Carries out the plans of call `token`: sends, holds and reports each target's copy, and
+    /// keeps the call while any leg is open.
+    func dispatch(_ plans: [(backend: Int, plan: LegPlan)], action: String, call: ChargePointCall, token: Int,
+                  entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
+        var call = call
         for (backend, plan) in plans {
             switch plan {
             case .skip:
@@ -129,7 +137,6 @@ extension ChargePointSession {
             }
         }
         if call.openLegs > 0 { calls[token] = call }
-        effects.append(.decision(entry))
     }
 
     /// How `backend` gets this call: its state, its transaction ids and its redactions decide.
@@ -158,49 +165,5 @@ extension ChargePointSession {
         case "Pending", "Rejected": "responder `\(responder)` has not accepted the charge point (\(skipped))"
         default: "responder `\(responder)` cannot take it: \(skipped)"
         }
-    }
-
-    /// A backend's answer to one of the gateway's legs.
-    func backendAnswer(_ frame: OCPPFrame, text: String, from backend: Int, into effects: inout [SessionEffect]) {
-        guard let leg = legs[frame.messageId], leg.backend == backend else {
-            effects.append(.ignored(from: .backend(backend), text: text,
-                                    reason: "no call of the gateway to `\(name(of: backend))` has id \(frame.messageId)"))
-            return
-        }
-        legs[frame.messageId] = nil
-        if leg.action == "BootNotification" { bootAnswered(by: backend, frame, into: &effects) }
-        guard case .call(let token) = leg.kind, var call = calls[token] else {
-            effects.append(.consumed(backend: backend, text: text))
-            return
-        }
-        if call.start != nil { startAnswered(by: backend, frame, call: &call) }
-        if backend == call.responder, !call.answered {
-            call.answered = true
-            effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
-            if case .callResult = frame, let ended = call.stopTransactionId { transactions.close(chargePointId: ended) }
-        } else {
-            effects.append(.consumed(backend: backend, text: text))
-        }
-        finishLeg(of: token, call: call)
-    }
-
-    /// Counts one leg of call `token` as done, keeping or dropping the call.
-    func finishLeg(of token: Int, call: ChargePointCall) {
-        var call = call
-        call.openLegs -= 1
-        calls[token] = call.openLegs > 0 ? call : nil
-    }
-
-    /// A leg that will never be answered (its backend went away or refused the boot). A lost
-    /// responder leg answers the charge point with an InternalError so its retry can start now.
-    func loseLeg(of token: Int, backend: Int, reason: String, into effects: inout [SessionEffect]) {
-        guard let call = calls[token] else { return }
-        var updated = call
-        if backend == call.responder, !call.answered {
-            updated.answered = true
-            effects.append(.sendToChargePoint(Self.callError(id: call.messageId, code: "InternalError",
-                                                             description: "responder `\(name(of: backend))` \(reason)")))
-        }
-        finishLeg(of: token, call: updated)
     }
 }

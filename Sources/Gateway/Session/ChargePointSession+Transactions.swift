@@ -72,12 +72,19 @@ extension ChargePointSession {
 
     /// Collects a StartTransaction answer: the responder's id becomes the charge point's, copies'
     /// ids are recorded against it whether they arrive before or after the responder's.
-    func startAnswered(by backend: Int, _ frame: OCPPFrame, call: inout ChargePointCall) {
+    func startAnswered(by backend: Int, _ frame: OCPPFrame, call: inout ChargePointCall, into effects: inout [SessionEffect]) {
         guard var start = call.start, case .callResult(_, let payload) = frame,
             let assigned = payload["transactionId"]?.intValue
         else { return }
         if backend == call.responder, start.chargePointTransactionId == nil {
             start.chargePointTransactionId = assigned
+            if let clash = transactions.open[assigned] {
+                // Two backends chose the same id for different transactions: the charge point now
+                // has two transactions with one id. The newer wins the table; say so loudly.
+                effects.append(.ignored(from: .backend(backend), text: "",
+                                        reason: "transaction id \(assigned) from `\(name(of: backend))` replaces the open transaction "
+                                            + "on connector \(clash.connectorId.map(String.init) ?? "?") with the same id"))
+            }
             var ids = start.earlyCopyIds
             ids[backend] = assigned
             transactions.open(TransactionTable.Transaction(chargePointId: assigned, connectorId: start.connectorId,

@@ -16,6 +16,17 @@ import Runtime
 ///   at most one backend call at a time;
 /// - every backend sees its own transaction ids and only what the policy's redactions leave;
 /// - bad input from one peer gets that peer a CALLERROR and never reaches or disturbs the others.
+///
+/// Wiring it to a transport:
+/// - create one per accepted charge-point connection, with `ChargePointPolicy(policy:chargePoint:)`,
+///   `Redactor(hashKey:)` from the config's `redaction.hashKey` and ``SessionSettings/init(config:clock:)``;
+/// - report `.backendConnected(i)` / `.backendDisconnected(i)` as each backend link (index `i` in
+///   the policy's `backends`) opens and closes, and send `.tick(now:)` about once a second on the
+///   same clock as the settings;
+/// - carry out the effects in order: `sendTo...` texts go out as WebSocket text messages, the
+///   rest are log lines (`.decision` is the audit line; `.notDelivered` is where a durable queue
+///   will hook in);
+/// - when the charge point goes away, close its backend links and drop the session.
 public final class ChargePointSession {
     /// The charge point's identity.
     public let chargePointId: String

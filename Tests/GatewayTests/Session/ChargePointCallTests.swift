@@ -49,6 +49,19 @@ struct ChargePointCallTests {
         #expect(answer.toChargePoint == [.callError(id: "a-9", code: "InternalError", description: "db down", details: [:])])
     }
 
+    @Test("a responder's result that breaks the schema reaches the charge point as an InternalError")
+    func malformedResponderResult() throws {
+        let h = try SessionHarness(Self.policy)
+        h.cp(.call(id: "a-1", action: "Authorize", payload: ["idTag": "EMP-1"]))
+        let answer = h.backend("billing", .callResult(id: "cmx-1", payload: ["idTagInfo": ["status": "Maybe"]]))
+        guard case .callError("a-1", "InternalError", let description, _)? = answer.toChargePoint.first else {
+            Issue.record("no InternalError: \(answer.all)")
+            return
+        }
+        #expect(description.hasPrefix("responder `billing` answered with a payload that breaks the schema: "))
+        #expect(answer.ignored.count == 1)
+    }
+
     @Test("Heartbeat to gateway: answered locally with the current time, and a copy still goes to the other target")
     func gatewayAnswersHeartbeat() throws {
         let h = try SessionHarness(Self.policy)

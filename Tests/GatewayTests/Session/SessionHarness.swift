@@ -67,7 +67,7 @@ struct SessionHarness {
 
     /// Compiles `text` (list files from `lists`) and connects every backend unless told otherwise.
     init(_ text: String, lists: [String: String] = [:], chargePoint: String = "CP-1", connected: [String]? = nil,
-         callTimeout: Double = 30, sourceLocation: SourceLocation = #_sourceLocation) throws {
+         callTimeout: Double = 30, maximumQueuedBackendCalls: Int = 64, sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = PolicyPipeline.compile(source: SourceFile(path: "test.policy", text: text)) { path in
             guard let text = lists[(path as NSString).lastPathComponent] else { throw CocoaError(.fileNoSuchFile) }
             return text
@@ -80,6 +80,7 @@ struct SessionHarness {
         session = ChargePointSession(chargePointId: chargePoint, policy: ChargePointPolicy(policy: policy, chargePoint: chargePoint),
                                      redactor: redactor,
                                      settings: SessionSettings(heartbeatInterval: 120, callTimeout: callTimeout,
+                                                               maximumQueuedBackendCalls: maximumQueuedBackendCalls,
                                                                clock: { clock.now }))
         for name in connected ?? policy.backends { connect(name) }
     }

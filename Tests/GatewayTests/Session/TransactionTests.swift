@@ -69,6 +69,17 @@ struct TransactionTests {
         #expect(after.toChargePoint == [.callResult(id: "st3", payload: [:])])
     }
 
+    @Test("two responders choosing the same id for different transactions is logged")
+    func clashingIdsLogged() throws {
+        let h = try SessionHarness(Self.policy)
+        try start(h, copyFirst: false)
+        let other = h.cp(.call(id: "s2", action: "StartTransaction", payload: Payloads.start("EMP-1", connector: 2)))
+        let leg = try #require(other.to("billing").first?.messageId)
+        let answer = h.backend("billing", .callResult(id: leg, payload: Payloads.accepted(7)))
+        #expect(answer.toChargePoint == [.callResult(id: "s2", payload: Payloads.accepted(7))])
+        #expect(answer.ignored.contains { $0.contains("transaction id 7 from `billing` replaces the open transaction on connector 1") })
+    }
+
     @Test("backend calls carry the backend's id and reach the charge point with the charge point's")
     func backendCallsTranslated() throws {
         let h = try SessionHarness(Self.policy)
