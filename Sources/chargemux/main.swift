@@ -10,13 +10,20 @@ struct Chargemux: ParsableCommand {
         commandName: "chargemux",
         abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",
         discussion: "Exit codes: 0 ok, 1 findings or failure, 2 usage error.",
-        subcommands: [LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self, TestCommand.self])
+        subcommands: [
+            RunCommand.self, ReloadCommand.self,
+            LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self, TestCommand.self,
+        ])
 
     /// Runs the command line, with usage errors exiting 2 instead of ArgumentParser's 64.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let code as ExitCode {
             exit(withError: code)
         } catch {
@@ -35,4 +42,4 @@ struct Chargemux: ParsableCommand {
     }
 }
 
-Chargemux.main()
+await Chargemux.main()

@@ -37,6 +37,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: SessionSettings(config: context.config))
+        if let snapshot = context.snapshots.take(for: identity.id) { session.restore(snapshot) }
         // The listener creates links on the connection's event loop, where they stay.
         connection.eventLoop.preconditionInEventLoop()
         connectBackends(view.reachableBackends)
@@ -60,6 +61,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     func didClose(code: WebSocketErrorCode?) {
         closed = true
         tick?.cancel()
+        context.snapshots.keep(session.snapshot, for: chargePointId)
         for connector in connectors.values { connector.stop() }
         connectors.removeAll()
     }

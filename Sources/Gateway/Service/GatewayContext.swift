@@ -11,6 +11,8 @@ public struct GatewayContext: Sendable {
     public let logger: Logger
     /// Options for the onward connections to backends (backoff, timeouts).
     public let backendOptions: BackendConnector.Options
+    /// Sessions of charge points that disconnected, for their next connection.
+    public let snapshots: SessionSnapshots
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
                 backendOptions: BackendConnector.Options? = nil) {
@@ -19,5 +21,6 @@ public struct GatewayContext: Sendable {
         self.redactor = redactor
         self.logger = logger
         self.backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
+        self.snapshots = SessionSnapshots()
     }
 }

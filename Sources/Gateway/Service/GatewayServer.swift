@@ -1,0 +1,73 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Runtime
+import ServiceLifecycle
+import UnixSignals
+
+/// The gateway as a service: listens for charge points, gives each a link to its backends, and
+/// reloads the policy on SIGHUP. Runs until graceful shutdown (SIGTERM, SIGINT).
+public final class GatewayServer: Service, Sendable {
+    public let context: GatewayContext
+    private let listener: ChargePointListener
+    private let onListening: @Sendable ([SocketAddress]) -> Void
+
+    /// - Parameter onListening: called with the bound addresses once the gateway listens.
+    public init(context: GatewayContext, eventLoopGroup: any EventLoopGroup,
+                listenerOptions: ChargePointListener.Options = ChargePointListener.Options(),
+                onListening: @escaping @Sendable ([SocketAddress]) -> Void = { _ in }) {
+        self.context = context
+        self.onListening = onListening
+        self.listener = ChargePointListener(
+            config: context.config, options: listenerOptions, eventLoopGroup: eventLoopGroup, logger: context.logger,
+            sessionFactory: { identity, handle in ChargePointLink(identity: identity, connection: handle, context: context) })
+    }
+
+    /// Starts listening; returns the bound addresses. `run()` calls it; tests may call it directly.
+    public func start() async throws -> [SocketAddress] {
+        let addresses = try await listener.start()
+        let policy = context.policies.current.policy
+        context.logger.info("gateway started", metadata: [
+            "policy": "\(policy.name)", "policyHash": "\(policy.sourceHash)",
+            "backends": "\(policy.backends.joined(separator: ","))",
+        ])
+        onListening(addresses)
+        return addresses
+    }
+
+    /// Stops listening and closes every charge point connection.
+    public func shutdown() async {
+        await listener.shutdown()
+        context.logger.info("gateway stopped")
+    }
+
+    /// Re-reads the policy: a valid one replaces the old between messages, an invalid one is
+    /// refused with its diagnostics and the old one keeps running.
+    public func reload() {
+        do {
+            let loaded = try context.policies.reload()
+            context.logger.notice("policy reloaded", metadata: [
+                "policyHash": "\(loaded.policy.sourceHash)", "generation": "\(loaded.generation)",
+            ])
+        } catch {
+            context.logger.error("policy reload refused; the running policy stays:\n\(error.rendered)")
+        }
+    }
+
+    public func run() async throws {
+        _ = try await start()
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for await _ in await UnixSignalsSequence(trapping: .sighup) { self.reload() }
+                }
+                // Wait for graceful shutdown, then stop the signal loop.
+                try? await gracefulShutdown()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.context.logger.info("graceful shutdown")
+        }
+        await shutdown()
+    }
+}
