@@ -61,6 +61,17 @@ SESSIONS = {
 }
 
 
+def story_labels() -> list[str]:
+    """The labels of the story's steps, in order (one CALL each)."""
+    labels = ["boot", "status.available", "heartbeat"]
+    for name, s in SESSIONS.items():
+        labels += [f"{name}.authorize", f"{name}.start"]
+        labels += [f"{name}.meter"] if s["meter"] is not None else []
+        labels += ["fleet.datatransfer"] if name == "fleet" else []
+        labels += [f"{name}.stop"]
+    return labels
+
+
 def ts(minute: int) -> str:
     return f"2026-03-01T08:{minute:02d}:00Z"
 
