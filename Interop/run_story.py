@@ -90,6 +90,15 @@ def _end_children() -> None:
 atexit.register(_end_children)
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL it if run_story.py itself is killed (Linux)."""
+    try:
+        import ctypes
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - best effort; the normal paths end it anyway
+        pass
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -561,7 +570,8 @@ async def scenario(args, c: Checks, out: str) -> None:
             stderr = open(os.path.join(out, "gateway.stderr"), "wb")
             try:
                 proc = subprocess.Popen(argv, cwd=REPO, env=env, stdin=subprocess.DEVNULL, stdout=stdout,
-                                        stderr=stderr, start_new_session=True)
+                                        stderr=stderr, start_new_session=True,
+                                        preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
             except OSError as e:
                 c.check("gateway: started", False, f"{argv[0]}: {e}")
                 return
