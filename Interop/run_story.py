@@ -32,7 +32,7 @@ import socket
 import subprocess
 import sys
 import time
-from typing import Any, Callable
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
