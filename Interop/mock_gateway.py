@@ -12,6 +12,8 @@ hard-coded below, for the one story run_story.py plays.
   no-deny      ems's RemoteStopTransaction and Reset reach the charge point
   raw-txid     transaction ids are passed through untranslated
   keep-serial  BootNotification reaches ems and visitors with serial/iccid/imsi
+--copy-delay S sends the targets that do not answer their copy S seconds late, after the charge
+point has its answer, as a gateway that does not wait for them might.
 
 Reads only the config run_story.py writes (listen address, backends, the charge points'
 passwordSha256, env: passwords), with line patterns rather than a YAML parser.
@@ -67,6 +69,7 @@ class Link:
     def __init__(self, ws, prefix: str, on_call):
         self.ws, self.on_call = ws, on_call
         self.pending: dict[str, asyncio.Future] = {}
+        self.lock = asyncio.Lock()  # one call in flight per connection, in the order asked
         self.ids = (f"{prefix}-{n}" for n in itertools.count(1))
 
     async def run(self):
@@ -80,12 +83,15 @@ class Link:
         except ConnectionClosed:
             pass
 
-    async def call(self, action: str, payload: dict, timeout: float = 5) -> list:
-        uid = next(self.ids)
-        fut = asyncio.get_running_loop().create_future()
-        self.pending[uid] = fut
-        await self.ws.send(json.dumps([2, uid, action, payload]))
-        return await asyncio.wait_for(fut, timeout)
+    async def call(self, action: str, payload: dict, timeout: float = 5, delay: float = 0) -> list:
+        async with self.lock:
+            if delay:
+                await asyncio.sleep(delay)
+            uid = next(self.ids)
+            fut = asyncio.get_running_loop().create_future()
+            self.pending[uid] = fut
+            await self.ws.send(json.dumps([2, uid, action, payload]))
+            return await asyncio.wait_for(fut, timeout)
 
     async def answer(self, uid: str, payload: dict):
         await self.ws.send(json.dumps([3, uid, payload]))
@@ -97,11 +103,12 @@ class Link:
 class Session:
     """One charge point and its onward links."""
 
-    def __init__(self, cp_id: str, cp: Link, cfg: dict, bugs: set[str]):
+    def __init__(self, cp_id: str, cp: Link, cfg: dict, bugs: set[str], copy_delay: float = 0):
         self.cp_id, self.cp, self.cfg, self.bugs = cp_id, cp, cfg, bugs
+        self.copy_delay = copy_delay
         self.backends: dict[str, Link] = {}
         self.employees = employees()
-        self.tx: dict[int, dict] = {}  # charge point tx id -> {"owner", "ids": {backend: id}}
+        self.tx: dict[int, dict] = {}  # charge point tx id -> {"owner", "ids": {backend: task}}
         self.queue: asyncio.Queue = asyncio.Queue()
 
     def owner(self, id_tag: str) -> str:
@@ -133,10 +140,13 @@ class Session:
                 continue
             await self.cp.answer(uid, answer)
 
-    async def forward(self, targets: dict[str, dict], responder: str, action: str) -> dict:
-        results = await asyncio.gather(*(self.backends[n].call(action, p) for n, p in targets.items()))
-        answers = dict(zip(targets, results))
-        return answers, answers[responder][2]
+    async def forward(self, targets: dict[str, dict], responder: str, action: str):
+        """Answers with the responder's answer; with --copy-delay the other targets get their
+        copy later (in order per backend), after the charge point has its answer."""
+        tasks = {n: asyncio.create_task(self.backends[n].call(
+                     action, p, delay=0 if n == responder else self.copy_delay))
+                 for n, p in targets.items()}
+        return tasks, (await tasks[responder])[2]
 
     async def route(self, action: str, p: dict) -> dict:
         now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -161,9 +171,8 @@ class Session:
             return (await self.forward({owner: p}, owner, action))[1]
         if action == "StartTransaction":
             owner = self.owner(p["idTag"])
-            answers, answer = await self.forward({owner: p, "ems": self.for_ems(p, owner)}, owner, action)
-            cp_tx = answer["transactionId"]
-            self.tx[cp_tx] = {"owner": owner, "ids": {n: a[2]["transactionId"] for n, a in answers.items()}}
+            tasks, answer = await self.forward({owner: p, "ems": self.for_ems(p, owner)}, owner, action)
+            self.tx[answer["transactionId"]] = {"owner": owner, "ids": tasks}
             return answer
         if action in ("MeterValues", "StopTransaction"):
             t = self.tx[p["transactionId"]]
@@ -171,7 +180,7 @@ class Session:
             for n in (t["owner"], "ems"):
                 q = dict(p)
                 if "raw-txid" not in self.bugs:
-                    q["transactionId"] = t["ids"][n]
+                    q["transactionId"] = (await t["ids"][n])[2]["transactionId"]
                 targets[n] = self.for_ems(q, t["owner"]) if n == "ems" else q
             return (await self.forward(targets, t["owner"], action))[1]
         return (await self.forward({"billing": p}, "billing", action))[1]
@@ -189,14 +198,15 @@ class Session:
                 await link.error(uid, "SecurityError", f"{name} may not send {action}")
                 return
             q = json.loads(json.dumps(payload))
-            if "raw-txid" not in self.bugs:
-                target = q.get("csChargingProfiles", q)
-                if "transactionId" in target:
-                    for cp_tx, t in self.tx.items():
-                        if t["ids"].get(name) == target["transactionId"]:
-                            target["transactionId"] = cp_tx
 
-            async def relay():
+            async def relay():  # a task: the reader must go on (the copies' answers arrive there)
+                target = q.get("csChargingProfiles", q)
+                if "raw-txid" not in self.bugs and "transactionId" in target:
+                    for cp_tx, t in list(self.tx.items()):
+                        task = t["ids"].get(name)
+                        if task and (await task)[2].get("transactionId") == target["transactionId"]:
+                            target["transactionId"] = cp_tx
+                            break
                 answer = await self.cp.call(action, q)
                 if answer[0] == 3:
                     await link.answer(uid, answer[2])
@@ -223,7 +233,7 @@ async def main_async(args) -> int:
 
     async def handler(ws):
         cp_id = ws.request.path.rstrip("/").rsplit("/", 1)[-1]
-        session = Session(cp_id, None, cfg, bugs)
+        session = Session(cp_id, None, cfg, bugs, args.copy_delay)
         session.cp = Link(ws, "gw", session.from_cp)
         await session.open_backends()
         worker = asyncio.create_task(session.cp_worker())
@@ -250,6 +260,8 @@ def main() -> int:
     p.add_argument("--config", required=True)
     p.add_argument("--bug", action="append", choices=["leak-idtag", "heartbeat", "no-deny", "raw-txid",
                                                       "keep-serial"])
+    p.add_argument("--copy-delay", type=float, default=0,
+                   help="send non-responders their copy this many seconds late (after the answer)")
     return asyncio.run(main_async(p.parse_args()))
 
 

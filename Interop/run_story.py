@@ -266,15 +266,17 @@ def check_own_ids_only(c: Checks, name: str, side: Side):
     own = set(side.issued().values())
     seen = transaction_ids(side.calls_in())
     foreign = sorted({t for t in seen if t not in own})
-    c.check(f"{name}: saw only its own transaction ids {sorted(own)}", not foreign,
+    c.check(f"{name}: saw only its own transaction ids {sorted(own)}", bool(seen) and not foreign,
             {"foreign": foreign, "seen": seen})
 
 
 def check_unique_ids(c: Checks, leg: str, side: Side):
+    """Unique CALL ids in each direction of a leg; a leg that carried no CALL fails."""
     got = duplicates([e["id"] for e in side.frames("recv")])
     sent = duplicates([e["id"] for e in side.frames("sent")])
     c.check(f"{leg}: message ids unique ({len(side.frames('recv'))} CALLs in, "
-            f"{len(side.frames('sent'))} out)", not got and not sent,
+            f"{len(side.frames('sent'))} out)", bool(side.frames("recv") or side.frames("sent"))
+            and not got and not sent,
             {"duplicate ids received": got, "duplicate ids sent": sent})
 
 
@@ -333,7 +335,10 @@ def assert_gateway(c: Checks, out: str, cp_id: str):
             len(scp) == 1 and visitor_tx is not None and scp_tx == [visitor_tx],
             {"SetChargingProfile transactionIds": scp_tx})
     denied = [e["action"] for e in cp.calls_in() if e["action"] in ("RemoteStopTransaction", "Reset")]
-    c.check("charge point: saw nothing of ems's denied RemoteStopTransaction and Reset", not denied, denied)
+    tried = [b["ems"].command(a).get("outcome") for a in ("RemoteStopTransaction", "Reset")]
+    c.check("charge point: saw nothing of ems's denied RemoteStopTransaction and Reset",
+            not denied and all(t in ("CALLERROR", "CALLRESULT", "timeout") for t in tried),
+            denied or f"ems could not send them: {tried}")
     others = [e["action"] for e in cp.calls_in() if e["action"] != "SetChargingProfile"]
     c.check("charge point: no other calls from backends", not others, others)
     check_unique_ids(c, "charge point <-> gateway", cp)
@@ -396,7 +401,8 @@ def assert_gateway(c: Checks, out: str, cp_id: str):
             stops == [("fleet", None), ("employee", "billing"), ("visitor", None)], stops)
     leaks = [(e["action"], k, v) for e in ems.calls_in() for k, v in walk_values(e.get("payload"))
              if isinstance(v, str) and any(t.lower() in v.lower() for t in REAL_TAGS)]
-    c.check("ems: no real idTag anywhere in what it received", not leaks, leaks)
+    c.check("ems: no real idTag anywhere in what it received", bool(ems.calls_in()) and not leaks,
+            leaks or "ems received nothing")
     check_session_ids(c, "ems", ems, ["fleet", "employee", "visitor"])
     check_session_ids(c, "fleet", b["fleet"], ["fleet"])
     check_session_ids(c, "billing", b["billing"], ["employee"])
@@ -491,7 +497,7 @@ def assert_direct(c: Checks, out: str, cp_id: str, name: str):
 
 
 # --- the run ------------------------------------------------------------------------------------
-async def settle(recorders: list[Recorder], quiet: float = 0.5, limit: float = 3.0):
+async def settle(recorders: list[Recorder], quiet: float = 1.0, limit: float = 5.0):
     """Waits until no side has recorded anything for `quiet` seconds (at most `limit`)."""
     loop = asyncio.get_running_loop()
     end = loop.time() + limit
@@ -598,8 +604,13 @@ async def scenario(args, c: Checks, out: str) -> None:
         async def hook(point: str):
             if point != "visitor.started":
                 return
-            # ems (or the one backend) acts on the visitor's transaction, by its own id for it.
-            tx = commander.transaction_for(SESSIONS["visitor"]["meterStart"])
+            # ems (or the one backend) acts on the visitor's transaction, by its own id for it;
+            # ems's copy of the StartTransaction may arrive after the charge point's answer.
+            meter_start = SESSIONS["visitor"]["meterStart"]
+            wait_until = loop.time() + args.call_timeout
+            while commander.transaction_for(meter_start) is None and loop.time() < wait_until:
+                await asyncio.sleep(0.05)
+            tx = commander.transaction_for(meter_start)
             profile = {"chargingProfileId": 77, "stackLevel": 1, "chargingProfileKind": "Relative",
                        "chargingSchedule": {"chargingRateUnit": "A",
                                             "chargingSchedulePeriod": [{"startPeriod": 0, "limit": 16.0}]}}
@@ -619,7 +630,7 @@ async def scenario(args, c: Checks, out: str) -> None:
         except Exception as e:
             c.check("story: ran to the end", False, repr(e))
         await settle([recorder] + [b.recorder for b in backends.values()],
-                     limit=max(0.5, min(3.0, deadline - loop.time())))
+                     limit=max(0.5, min(5.0, deadline - loop.time())))
     finally:
         if conn is not None:
             try:
