@@ -579,7 +579,9 @@ async def scenario(args, c: Checks, out: str) -> None:
                                         stderr=stderr, start_new_session=True,
                                         preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
             except OSError as e:
-                c.check("gateway: started", False, f"{argv[0]}: {e}")
+                hint = (" (build it first: swift build --product chargemux)"
+                        if args.gateway_cmd == DEFAULT_GATEWAY_CMD else "")
+                c.check("gateway: started", False, f"{argv[0]}: {e.strerror}{hint}")
                 return
             finally:
                 stdout.close()
@@ -681,8 +683,8 @@ def main(argv=None) -> int:
     out = os.path.abspath(args.out or os.path.join(REPO, ".build", "interop",
                                                    time.strftime("run-%Y%m%d-%H%M%S")))
     os.makedirs(out, exist_ok=True)
-    for f in os.listdir(out):
-        if f.endswith(".jsonl"):
+    for f in os.listdir(out):  # a reused --out starts afresh, the gateway's store too
+        if f.endswith(".jsonl") or f.startswith("chargemux.db"):
             os.remove(os.path.join(out, f))
     logging.basicConfig(filename=os.path.join(out, "python.log"), level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
