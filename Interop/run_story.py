@@ -633,6 +633,10 @@ async def scenario(args, c: Checks, out: str) -> None:
             c.check("story: ran to the end", False, repr(e))
         await settle([recorder] + [b.recorder for b in backends.values()],
                      limit=max(0.5, min(5.0, deadline - loop.time())))
+        if proc is not None:
+            c.check("gateway: still running after the story", proc.poll() is None,
+                    f"exited with status {proc.returncode}\n--- gateway stderr (tail) ---\n"
+                    + tail(os.path.join(out, "gateway.stderr")))
     finally:
         if conn is not None:
             try:
