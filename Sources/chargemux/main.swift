@@ -4,7 +4,8 @@ import Foundation
 /// `chargemux`: the OCPP gateway and its dry-run policy tools.
 ///
 /// Exit codes: 0 ok, 1 findings or failure, 2 usage error.
-struct Chargemux: ParsableCommand {
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+struct Chargemux: AsyncParsableCommand {
     /// The root command and its subcommands.
     static let configuration = CommandConfiguration(
         commandName: "chargemux",
@@ -16,7 +17,7 @@ struct Chargemux: ParsableCommand {
         ])
 
     /// Runs the command line, with usage errors exiting 2 instead of ArgumentParser's 64.
-    static func main() async {
+    static func runCommandLine() async {
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -42,4 +43,4 @@ struct Chargemux: ParsableCommand {
     }
 }
 
-await Chargemux.main()
+await Chargemux.runCommandLine()

@@ -23,6 +23,13 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     private var connectors: [Int: BackendConnector] = [:]
     private var tick: RepeatedTask?
     private var closed = false
+    /// Backends whose first connection is still being made; the charge point's messages wait.
+    private var awaitingFirstConnection: Set<Int> = []
+    /// Charge-point messages held until the first connections settle, in order.
+    private var held: [String] = []
+    private var graceDeadline: Scheduled<Void>?
+    /// The most messages held; a charge point that sends more is served without waiting.
+    private static let maximumHeld = 64
 
     init(identity: ChargePointIdentity, connection: ConnectionHandle, context: GatewayContext) {
         self.chargePointId = identity.id
@@ -41,7 +48,13 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         // The listener creates links on the connection's event loop, where they stay.
         connection.eventLoop.preconditionInEventLoop()
         connectBackends(view.reachableBackends)
+        awaitingFirstConnection = Set(connectors.keys)
         let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
+        if !awaitingFirstConnection.isEmpty {
+            graceDeadline = connection.eventLoop.scheduleTask(in: context.initialConnectGrace) {
+                link.value.link?.releaseHeldMessages()
+            }
+        }
         tick = connection.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             link.value.link?.timePassed()
         }
@@ -54,13 +67,28 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     // MARK: Charge point
 
     func didReceive(text: String) {
+        if !awaitingFirstConnection.isEmpty, held.count < Self.maximumHeld {
+            held.append(text)
+            return
+        }
         refreshPolicy()
         dispatch(session.handle(.chargePointText(text)))
+    }
+
+    /// Ends the wait for first connections and handles what the charge point sent meanwhile.
+    private func releaseHeldMessages() {
+        graceDeadline?.cancel()
+        graceDeadline = nil
+        awaitingFirstConnection.removeAll()
+        let messages = held
+        held.removeAll()
+        for text in messages where !closed { didReceive(text: text) }
     }
 
     func didClose(code: WebSocketErrorCode?) {
         closed = true
         tick?.cancel()
+        graceDeadline?.cancel()
         context.snapshots.keep(session.snapshot, for: chargePointId)
         for connector in connectors.values { connector.stop() }
         connectors.removeAll()
@@ -76,6 +104,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         case .connected:
             logger.info("backend connected", metadata: ["backend": "\(session.policy.policy.backends[index])"])
             dispatch(session.handle(.backendConnected(index)))
+            if awaitingFirstConnection.remove(index) != nil, awaitingFirstConnection.isEmpty { releaseHeldMessages() }
         case .disconnected(let code):
             logger.notice("backend disconnected", metadata: [
                 "backend": "\(session.policy.policy.backends[index])",

@@ -13,14 +13,19 @@ public struct GatewayContext: Sendable {
     public let backendOptions: BackendConnector.Options
     /// Sessions of charge points that disconnected, for their next connection.
     public let snapshots: SessionSnapshots
+    /// How long a newly connected charge point's first messages wait for its backend connections
+    /// to come up: a charge point boots the moment it connects, before the gateway's own
+    /// connections onward can be up, and its BootNotification must not find every backend absent.
+    public let initialConnectGrace: TimeAmount
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
-                backendOptions: BackendConnector.Options? = nil) {
+                backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3)) {
         self.config = config
         self.policies = policies
         self.redactor = redactor
         self.logger = logger
         self.backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
         self.snapshots = SessionSnapshots()
+        self.initialConnectGrace = initialConnectGrace
     }
 }
