@@ -20,7 +20,9 @@ struct ChargePointListenerHandshakeTests {
         #expect(delegate.identity.id == "CP-1")
         #expect(delegate.identity.ocppVersion == .v16)
         #expect(delegate.handle.subprotocol == "ocpp1.6")
-        #expect(harness.listener.registry.connection(for: "CP-1") === delegate.handle)
+        try await waitUntil("the registry to hold the connection") {
+            harness.listener.registry.connection(for: "CP-1") === delegate.handle
+        }
         await client.close()
         await harness.shutdown()
     }

@@ -60,7 +60,9 @@ struct ChargePointListenerMessagingTests {
         try await fragmented.send(.text, Array(repeating: UInt8(ascii: "y"), count: 600), fin: false)
         try await fragmented.send(.continuation, Array(repeating: UInt8(ascii: "y"), count: 600), fin: true)
         #expect(try await fragmented.frame(.connectionClose).closeCode == 1009)
-        let oversized = try await harness.delegate(1)
+        let oversized = try await waitFor("the oversized connection's delegate") {
+            harness.delegates.all.first { $0.identity.id == "CP-1" }
+        }
         try await waitUntil("the delegate to see the close") { oversized.closeCode != nil }
         #expect(oversized.closeCode == .some(1009))
         await bystander.close()
@@ -170,6 +172,10 @@ struct ChargePointListenerMessagingTests {
     @Test func shutdownClosesOpenConnectionsWithGoingAway() async throws {
         let harness = try await ListenerHarness.start(options: .init(closeTimeout: .milliseconds(300)))
         let client = try await connect(harness)
+        let delegate = try await harness.delegate()
+        try await waitUntil("the registry to hold the connection") {
+            harness.listener.registry.connection(for: "CP-1") === delegate.handle
+        }
         await harness.shutdown()
         #expect(try await client.frame(.connectionClose).closeCode == 1001)
         try await client.waitUntilClosed()
