@@ -64,12 +64,13 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// Polls `condition` every 10 ms until it holds; throws ``TimedOut`` after `timeout`.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool
+    _ what: String, timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(10),
+    _ condition: @Sendable () -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
-        try await Task.sleep(for: .milliseconds(10))
+        try await Task.sleep(for: pollInterval)
     }
 }
 
