@@ -230,6 +230,7 @@ public final class BackendConnector: Sendable {
                     }
                     let handler = WebSocketConnectionHandler(isClient: true, closeTimeout: closeTimeout)
                     try channel.pipeline.syncOperations.addHandlers([
+                        WebSocketFrameValidator(peerIsClient: false),
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
                             maxAccumulatedFrameSize: maxFrameSize

@@ -97,6 +97,34 @@ struct ChargePointListenerMessagingTests {
         await harness.shutdown()
     }
 
+    @Test func unmaskedFrameClosesWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.send(.text, Array("not masked".utf8), masked: false)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
+        try await client.waitUntilClosed()
+        #expect(try await harness.delegate().texts.isEmpty)
+        await harness.shutdown()
+    }
+
+    @Test func reservedBitClosesWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.send(.text, Array("compressed?".utf8), rsv1: true)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
+        try await client.waitUntilClosed()
+        await harness.shutdown()
+    }
+
+    @Test func closeWithAReservedCodeIsAnsweredWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.sendClose(code: 1005)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
+        try await client.waitUntilClosed()
+        await harness.shutdown()
+    }
+
     @Test func pingIsAnsweredWithPong() async throws {
         let harness = try await ListenerHarness.start()
         let client = try await connect(harness)
