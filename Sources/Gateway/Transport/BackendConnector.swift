@@ -343,6 +343,11 @@ public final class BackendConnector: Sendable {
         }
     }
 
+    /// The failed attempts counted since the last stable connection (for tests).
+    func failureCount() -> EventLoopFuture<Int> {
+        eventLoop.submit { [failures] in failures.value }
+    }
+
     private func emit(_ event: Event) {
         delegate.value?.connector(self, didEmit: event)
     }

@@ -61,6 +61,10 @@ extension ChargePointListener {
                         channel: channel, id: accepted.id, version: accepted.version, listener: listener,
                         handler: handler
                     )
+                }.flatMapErrorThrowing { error in
+                    // NIO's upgrade handler leaves a failed upgrade hanging; close it instead.
+                    channel.close(promise: nil)
+                    throw error
                 }
             }
         )
