@@ -171,6 +171,22 @@ struct ChargePointListenerHandshakeTests {
         await harness.shutdown()
     }
 
+    @Test func acceptedRequestWhoseBodyNeverArrivesIsClosedAfterTheHandshakeTimeout() async throws {
+        let harness = try await ListenerHarness.start(
+            options: .init(handshakeTimeout: .milliseconds(300), closeTimeout: .seconds(1))
+        )
+        let request = [
+            "GET /ocpp/CP-1 HTTP/1.1", "Host: x", "Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol: ocpp1.6", "Authorization: \(F.basic("CP-1", F.password))",
+            "Content-Length: 5", "", "",
+        ].joined(separator: "\r\n")
+        let answer = try await RawHTTPClient.send(port: harness.port, request: request, timeout: .seconds(3))
+        #expect(answer.isEmpty)
+        #expect(harness.delegates.all.isEmpty)
+        await harness.shutdown()
+    }
+
     /// Connects, expects a complete refusal with `status` and the connection closed after it.
     @discardableResult
     private func expectRefusal(
