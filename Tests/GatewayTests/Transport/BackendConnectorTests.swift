@@ -11,7 +11,9 @@ struct BackendConnectorTests {
 
     final class RecordingConnectorDelegate: BackendConnectorDelegate, Sendable {
         let events = EventLog<BackendConnector.Event>()
+        let offLoop = EventLog<BackendConnector.Event>()
         func connector(_ connector: BackendConnector, didEmit event: BackendConnector.Event) {
+            if !connector.eventLoop.inEventLoop { offLoop.append(event) }
             events.append(event)
         }
         var connectedCount: Int { events.all.filter { if case .connected = $0 { true } else { false } }.count }
@@ -59,6 +61,8 @@ struct BackendConnectorTests {
         server.broadcast("from backend")
         try await waitUntil("the backend's message") { delegate.received.last == "from backend" }
         try await connector.stop().get()
+        try await waitUntil("disconnected") { delegate.disconnectedCount == 1 }
+        #expect(delegate.offLoop.all.isEmpty)
         #expect(!logs.text.contains("backend-Password-789"))
         await server.shutdown()
     }

@@ -28,6 +28,8 @@ struct ChargePointListenerMessagingTests {
         delegate.handle.send(text: #"[2,"g1","Reset",{"type":"Soft"}]"#)
         #expect(try await client.texts(count: 3).last == #"[2,"g1","Reset",{"type":"Soft"}]"#)
         await client.close()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.callbacksRanOnTheEventLoop)
         await harness.shutdown()
     }
 

@@ -99,6 +99,8 @@ final class RecordingDelegate: ChargePointConnectionDelegate, Sendable {
     enum Event: Sendable, Equatable {
         case text(String)
         case closed(UInt16?)
+        /// A callback ran off the connection's event loop.
+        case offLoop
     }
 
     let handle: ConnectionHandle
@@ -113,13 +115,18 @@ final class RecordingDelegate: ChargePointConnectionDelegate, Sendable {
     }
 
     func didReceive(text: String) {
+        if !handle.eventLoop.inEventLoop { events.append(.offLoop) }
         events.append(.text(text))
         if echo { handle.send(text: "echo:" + text) }
     }
 
     func didClose(code: WebSocketErrorCode?) {
+        if !handle.eventLoop.inEventLoop { events.append(.offLoop) }
         events.append(.closed(code.map { UInt16(webSocketErrorCode: $0) }))
     }
+
+    /// Whether every callback so far ran on the connection's event loop.
+    var callbacksRanOnTheEventLoop: Bool { !events.all.contains(.offLoop) }
 
     var texts: [String] { events.all.compactMap { if case .text(let text) = $0 { text } else { nil } } }
     var closeCode: UInt16?? { events.all.lazy.compactMap { if case .closed(let code) = $0 { code } else { nil } }.first }
