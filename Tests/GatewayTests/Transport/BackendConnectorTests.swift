@@ -134,7 +134,8 @@ struct BackendConnectorTests {
         try await waitUntil("connected") { delegate.connectedCount == 1 }
         try await connector.stop().get()
         #expect(!connector.isConnected)
-        try await waitUntil("disconnected") { delegate.disconnectedCount == 1 }
+        // stop() completes after the final event has been delivered.
+        #expect(delegate.disconnectedCount == 1)
         #expect(delegate.events.all.last == .disconnected(code: .goingAway))
         try await Task.sleep(for: .milliseconds(400))
         #expect(server.upgradeCount == 1)
@@ -184,6 +185,34 @@ struct BackendConnectorTests {
         #expect(delegate.connectedCount == 0)
         try await connector.stop().get()
         await harness.shutdown()
+    }
+
+    @Test func letsGoOfItsDelegateAfterStop() async throws {
+        let server = try await TestWebSocketServer.start()
+        let connector: BackendConnector
+        weak var weakDelegate: RecordingConnectorDelegate?
+        do {
+            let delegate = RecordingConnectorDelegate()
+            weakDelegate = delegate
+            connector = try self.connector(backend(port: server.port), delegate: delegate)
+            connector.start()
+            try await waitUntil("connected") { delegate.connectedCount == 1 }
+        }
+        #expect(weakDelegate != nil)
+        try await connector.stop().get()
+        #expect(weakDelegate == nil)
+        await server.shutdown()
+    }
+
+    @Test func delegateCanBeSetOnTheEventLoop() async throws {
+        let server = try await TestWebSocketServer.start()
+        let delegate = RecordingConnectorDelegate()
+        let connector = try connector(backend(port: server.port, password: nil), delegate: RecordingConnectorDelegate())
+        try await connector.eventLoop.submit { connector.setDelegate(delegate) }.get()
+        connector.start()
+        try await waitUntil("connected") { delegate.connectedCount == 1 }
+        try await connector.stop().get()
+        await server.shutdown()
     }
 
     @Test func refusesTLSAndNonWebSocketURLs() throws {
