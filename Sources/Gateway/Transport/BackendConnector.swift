@@ -23,7 +23,9 @@ public protocol BackendConnectorDelegate: AnyObject {
 ///
 /// Events go to the delegate on ``eventLoop``: `connected` after each successful upgrade,
 /// `disconnected` when such a connection ends, `received` for each text message in between.
-/// Failed attempts are only logged.
+/// Failed attempts are only logged. The connector holds its delegate strongly until ``stop()``
+/// has completed, then lets go of it, so a session that owns its connectors and is their
+/// delegate is not kept alive by them.
 public final class BackendConnector: Sendable {
     /// What the connector reports to its delegate.
     public enum Event: Sendable, Equatable {
@@ -88,13 +90,15 @@ public final class BackendConnector: Sendable {
     /// Failed attempts since the last stable connection; only touched on the event loop.
     private let failures: NIOLoopBoundBox<Int>
 
-    /// A connector to `backend` as charge point `chargePointId`, speaking `version`. Nothing
-    /// happens until ``start()``. Throws ``TransportError/unsupportedURL(_:)`` for a URL it cannot
-    /// use and ``TransportError/unsupportedSecurityProfile(_:)`` for TLS profiles.
+    /// A connector to `backend` as charge point `chargePointId`, speaking `version` (the
+    /// backend's `ocppVersion`, or the version the charge point negotiated). Nothing happens until
+    /// ``start()``. The delegate can be given here or, from code running on `eventLoop`, with
+    /// ``setDelegate(_:)``. Throws ``TransportError/unsupportedURL(_:)`` for a URL it cannot use
+    /// and ``TransportError/unsupportedSecurityProfile(_:)`` for TLS profiles.
     public init(
         backend: GatewayConfig.Backend, chargePointId: String, version: OCPPVersion,
         eventLoop: any EventLoop, options: Options = Options(), logger: Logger,
-        delegate: sending any BackendConnectorDelegate
+        delegate: sending (any BackendConnectorDelegate)? = nil
     ) throws {
         guard !backend.securityProfile.usesTLS else {
             throw TransportError.unsupportedSecurityProfile(backend.securityProfile)
@@ -116,6 +120,12 @@ public final class BackendConnector: Sendable {
         self.logger = logger
         self.delegate = NIOLoopBoundBox.makeBoxSendingValue(delegate, eventLoop: eventLoop)
         self.failures = NIOLoopBoundBox.makeBoxSendingValue(0, eventLoop: eventLoop)
+    }
+
+    /// Sets the delegate; must be called on ``eventLoop`` (for example by a session that lives
+    /// there and creates its connectors).
+    public func setDelegate(_ delegate: (any BackendConnectorDelegate)?) {
+        self.delegate.value = delegate
     }
 
     /// Starts connecting (once; later calls do nothing).
@@ -152,9 +162,15 @@ public final class BackendConnector: Sendable {
     }
 
     /// Stops reconnecting and closes the open connection (1001 "going away"); the future
-    /// succeeds when the connection, if any, has closed.
+    /// succeeds when the connection, if any, has closed and its `disconnected` event has been
+    /// delivered. After that the connector emits nothing and has let go of its delegate.
     @discardableResult
     public func stop() -> EventLoopFuture<Void> {
+        let delegate = self.delegate
+        return closeForStop().hop(to: eventLoop).always { _ in delegate.value = nil }
+    }
+
+    private func closeForStop() -> EventLoopFuture<Void> {
         let previous = state.withLockedValue { state -> State in
             defer { state = .stopped }
             return state
@@ -230,6 +246,7 @@ public final class BackendConnector: Sendable {
                     }
                     let handler = WebSocketConnectionHandler(isClient: true, closeTimeout: closeTimeout)
                     try channel.pipeline.syncOperations.addHandlers([
+                        WebSocketFrameValidator(peerIsClient: false),
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
                             maxAccumulatedFrameSize: maxFrameSize
@@ -340,6 +357,11 @@ public final class BackendConnector: Sendable {
             }
             state = .waiting(scheduled)
         }
+    }
+
+    /// The failed attempts counted since the last stable connection (for tests).
+    func failureCount() -> EventLoopFuture<Int> {
+        eventLoop.submit { [failures] in failures.value }
     }
 
     private func emit(_ event: Event) {

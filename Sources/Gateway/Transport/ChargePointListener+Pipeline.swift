@@ -10,7 +10,7 @@ extension ChargePointListener {
     ///
     /// and after the upgrade
     ///
-    /// `[TLS] → WebSocket frame encoder/decoder → NIOWebSocketFrameAggregator →
+    /// `[TLS] → WebSocket frame encoder/decoder → WebSocketFrameValidator → NIOWebSocketFrameAggregator →
     /// WebSocketConnectionHandler`.
     ///
     /// TLS seam: for security profiles 2 and 3 an `NIOSSLServerHandler` goes first in the pipeline,
@@ -50,6 +50,7 @@ extension ChargePointListener {
                     }
                     let handler = WebSocketConnectionHandler(isClient: false, closeTimeout: closeTimeout)
                     try channel.pipeline.syncOperations.addHandlers([
+                        WebSocketFrameValidator(peerIsClient: true),
                         NIOWebSocketFrameAggregator(
                             minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
                             maxAccumulatedFrameSize: maxFrameSize
@@ -60,6 +61,10 @@ extension ChargePointListener {
                         channel: channel, id: accepted.id, version: accepted.version, listener: listener,
                         handler: handler
                     )
+                }.flatMapErrorThrowing { error in
+                    // NIO's upgrade handler leaves a failed upgrade hanging; close it instead.
+                    channel.close(promise: nil)
+                    throw error
                 }
             }
         )

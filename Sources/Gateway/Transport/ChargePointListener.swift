@@ -185,5 +185,11 @@ public final class ChargePointListener: Sendable {
             logger.info("closing replaced connection", metadata: ["chargePointId": "\(id)"])
             replaced.close(code: ConnectionHandle.replacedCloseCode, reason: ConnectionHandle.replacedCloseReason)
         }
+        // An upgrade that completes while shutdown() runs would otherwise be missed by it.
+        let shuttingDown = lifecycle.withLockedValue { state -> Bool in
+            if case .shutDown = state { return true }
+            return false
+        }
+        if shuttingDown { handle.close(code: .goingAway, reason: "gateway shutting down") }
     }
 }

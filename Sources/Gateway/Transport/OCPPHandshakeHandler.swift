@@ -9,8 +9,8 @@ import OCPP
 /// checks the rate limit, then ``OCPPUpgradeDecision``. A refusal is answered here with a
 /// complete HTTP response and the connection is closed once it is written (NIO's upgrader would
 /// leave a refused connection hanging). An accepted request is passed on to the upgrader, whose
-/// `shouldUpgrade` reads ``accepted`` to echo the subprotocol. A connection that sends no complete
-/// request head within the handshake timeout is closed.
+/// `shouldUpgrade` reads ``accepted`` to echo the subprotocol. A connection that has not completed
+/// its upgrade request within the handshake timeout is closed.
 final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -79,9 +79,10 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
                 request: head, listener: listener, config: config, supportedVersions: supportedVersions
             ) {
             case .accept(let id, let version):
+                // The timeout keeps running until the upgrade removes this handler, so a request
+                // whose end never arrives cannot hold the connection open either.
                 state = .accepted
                 accepted = (id, version)
-                timeout?.cancel()
                 context.fireChannelRead(data)
             case .refuse(let refusal):
                 if refusal.countsAsFailedAttempt { rateLimiter.recordFailure(address) }

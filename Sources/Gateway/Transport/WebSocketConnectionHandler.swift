@@ -39,9 +39,6 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         self.closeTimeout = closeTimeout
     }
 
-    /// Whether messages can still be sent.
-    var isOpen: Bool { if case .open = state { context != nil } else { false } }
-
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
     }
@@ -83,7 +80,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
              NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
              NIOWebSocketFrameAggregator.Error.tooManyFragments:
             fail(code: .messageTooLarge, reason: "message too large", context: context)
-        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error:
+        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error, is WebSocketFrameValidator.Violation:
             fail(code: .protocolError, reason: "protocol error", context: context)
         default:
             context.close(promise: nil)
@@ -151,7 +148,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             state = .closing
             closeCode = peerCode
             var echo = context.channel.allocator.buffer(capacity: 2)
-            if let peerCode { echo.write(webSocketErrorCode: peerCode) }
+            if let peerCode {
+                // Echo the peer's code, unless it is one no endpoint may send (RFC 6455 §7.4).
+                echo.write(webSocketErrorCode: Self.isSendable(peerCode) ? peerCode : .protocolError)
+            }
             let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: echo)
             let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
@@ -173,6 +173,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         data.writeBytes(reason.utf8.prefix(123))
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)
         return context.writeAndFlush(Self.wrapOutboundOut(frame))
+    }
+
+    /// Whether a close code may appear in a close frame: 1000–1003, 1007–1014 and 3000–4999.
+    static func isSendable(_ code: WebSocketErrorCode) -> Bool {
+        let number = UInt16(webSocketErrorCode: code)
+        return (1000...1003).contains(number) || (1007...1014).contains(number) || (3000...4999).contains(number)
     }
 
     private func maskKey() -> WebSocketMaskingKey? {

@@ -20,7 +20,9 @@ struct ChargePointListenerHandshakeTests {
         #expect(delegate.identity.id == "CP-1")
         #expect(delegate.identity.ocppVersion == .v16)
         #expect(delegate.handle.subprotocol == "ocpp1.6")
-        #expect(harness.listener.registry.connection(for: "CP-1") === delegate.handle)
+        try await waitUntil("the registry to hold the connection") {
+            harness.listener.registry.connection(for: "CP-1") === delegate.handle
+        }
         await client.close()
         await harness.shutdown()
     }
@@ -166,6 +168,22 @@ struct ChargePointListenerHandshakeTests {
         )
         let answer = try await RawHTTPClient.send(port: harness.port, request: "")
         #expect(answer.isEmpty)
+        await harness.shutdown()
+    }
+
+    @Test func acceptedRequestWhoseBodyNeverArrivesIsClosedAfterTheHandshakeTimeout() async throws {
+        let harness = try await ListenerHarness.start(
+            options: .init(handshakeTimeout: .milliseconds(300), closeTimeout: .seconds(1))
+        )
+        let request = [
+            "GET /ocpp/CP-1 HTTP/1.1", "Host: x", "Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol: ocpp1.6", "Authorization: \(F.basic("CP-1", F.password))",
+            "Content-Length: 5", "", "",
+        ].joined(separator: "\r\n")
+        let answer = try await RawHTTPClient.send(port: harness.port, request: request, timeout: .seconds(3))
+        #expect(answer.isEmpty)
+        #expect(harness.delegates.all.isEmpty)
         await harness.shutdown()
     }
 

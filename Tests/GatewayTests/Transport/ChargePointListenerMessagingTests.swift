@@ -28,6 +28,8 @@ struct ChargePointListenerMessagingTests {
         delegate.handle.send(text: #"[2,"g1","Reset",{"type":"Soft"}]"#)
         #expect(try await client.texts(count: 3).last == #"[2,"g1","Reset",{"type":"Soft"}]"#)
         await client.close()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.callbacksRanOnTheEventLoop)
         await harness.shutdown()
     }
 
@@ -60,7 +62,9 @@ struct ChargePointListenerMessagingTests {
         try await fragmented.send(.text, Array(repeating: UInt8(ascii: "y"), count: 600), fin: false)
         try await fragmented.send(.continuation, Array(repeating: UInt8(ascii: "y"), count: 600), fin: true)
         #expect(try await fragmented.frame(.connectionClose).closeCode == 1009)
-        let oversized = try await harness.delegate(1)
+        let oversized = try await waitFor("the oversized connection's delegate") {
+            harness.delegates.all.first { $0.identity.id == "CP-1" }
+        }
         try await waitUntil("the delegate to see the close") { oversized.closeCode != nil }
         #expect(oversized.closeCode == .some(1009))
         await bystander.close()
@@ -91,6 +95,34 @@ struct ChargePointListenerMessagingTests {
         let client = try await connect(harness)
         try await client.send(.text, [0x5B, 0xC3, 0x28, 0x5D])
         #expect(try await client.frame(.connectionClose).closeCode == 1007)
+        try await client.waitUntilClosed()
+        await harness.shutdown()
+    }
+
+    @Test func unmaskedFrameClosesWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.send(.text, Array("not masked".utf8), masked: false)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
+        try await client.waitUntilClosed()
+        #expect(try await harness.delegate().texts.isEmpty)
+        await harness.shutdown()
+    }
+
+    @Test func reservedBitClosesWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.send(.text, Array("compressed?".utf8), rsv1: true)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
+        try await client.waitUntilClosed()
+        await harness.shutdown()
+    }
+
+    @Test func closeWithAReservedCodeIsAnsweredWith1002() async throws {
+        let harness = try await ListenerHarness.start()
+        let client = try await connect(harness)
+        try await client.sendClose(code: 1005)
+        #expect(try await client.frame(.connectionClose).closeCode == 1002)
         try await client.waitUntilClosed()
         await harness.shutdown()
     }
@@ -170,6 +202,10 @@ struct ChargePointListenerMessagingTests {
     @Test func shutdownClosesOpenConnectionsWithGoingAway() async throws {
         let harness = try await ListenerHarness.start(options: .init(closeTimeout: .milliseconds(300)))
         let client = try await connect(harness)
+        let delegate = try await harness.delegate()
+        try await waitUntil("the registry to hold the connection") {
+            harness.listener.registry.connection(for: "CP-1") === delegate.handle
+        }
         await harness.shutdown()
         #expect(try await client.frame(.connectionClose).closeCode == 1001)
         try await client.waitUntilClosed()

@@ -67,6 +67,8 @@ struct ChargePointListenerSecurityTests {
             }
             await client.close()
         }
+        // The listener logs the accepted connection after the 101 response has gone out.
+        try await waitUntil("the connection log line") { harness.logs.text.contains("charge point connected") }
         let log = harness.logs.text
         #expect(log.contains("refused charge point connection"))
         #expect(log.contains("wrong password"))

@@ -132,9 +132,10 @@ final class TestWebSocketClient: Sendable {
 
     // MARK: - Sending
 
-    func send(_ opcode: WebSocketOpcode, _ bytes: [UInt8], fin: Bool = true) async throws {
+    /// Sends one frame; `masked: false` and `rsv1: true` break the rules on purpose.
+    func send(_ opcode: WebSocketOpcode, _ bytes: [UInt8], fin: Bool = true, masked: Bool = true, rsv1: Bool = false) async throws {
         let buffer = channel.allocator.buffer(bytes: bytes)
-        let frame = WebSocketFrame(fin: fin, opcode: opcode, maskKey: .random(), data: buffer)
+        let frame = WebSocketFrame(fin: fin, rsv1: rsv1, opcode: opcode, maskKey: masked ? .random() : nil, data: buffer)
         try await channel.writeAndFlush(frame)
     }
 

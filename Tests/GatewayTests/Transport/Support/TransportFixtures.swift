@@ -64,12 +64,13 @@ struct TimedOut: Error, CustomStringConvertible {
 
 /// Polls `condition` every 10 ms until it holds; throws ``TimedOut`` after `timeout`.
 func waitUntil(
-    _ what: String, timeout: Duration = .seconds(5), _ condition: @Sendable () -> Bool
+    _ what: String, timeout: Duration = .seconds(5), pollInterval: Duration = .milliseconds(10),
+    _ condition: @Sendable () -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while !condition() {
         guard ContinuousClock.now < deadline else { throw TimedOut(what: what) }
-        try await Task.sleep(for: .milliseconds(10))
+        try await Task.sleep(for: pollInterval)
     }
 }
 
@@ -98,6 +99,8 @@ final class RecordingDelegate: ChargePointConnectionDelegate, Sendable {
     enum Event: Sendable, Equatable {
         case text(String)
         case closed(UInt16?)
+        /// A callback ran off the connection's event loop.
+        case offLoop
     }
 
     let handle: ConnectionHandle
@@ -112,13 +115,18 @@ final class RecordingDelegate: ChargePointConnectionDelegate, Sendable {
     }
 
     func didReceive(text: String) {
+        if !handle.eventLoop.inEventLoop { events.append(.offLoop) }
         events.append(.text(text))
         if echo { handle.send(text: "echo:" + text) }
     }
 
     func didClose(code: WebSocketErrorCode?) {
+        if !handle.eventLoop.inEventLoop { events.append(.offLoop) }
         events.append(.closed(code.map { UInt16(webSocketErrorCode: $0) }))
     }
+
+    /// Whether every callback so far ran on the connection's event loop.
+    var callbacksRanOnTheEventLoop: Bool { !events.all.contains(.offLoop) }
 
     var texts: [String] { events.all.compactMap { if case .text(let text) = $0 { text } else { nil } } }
     var closeCode: UInt16?? { events.all.lazy.compactMap { if case .closed(let code) = $0 { code } else { nil } }.first }
