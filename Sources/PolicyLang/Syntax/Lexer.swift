@@ -33,15 +33,14 @@ public struct Lexer {
                 let startsLine = !sawTokenOnLine
                 sawTokenOnLine = true
                 let start = position
-                if let kind = lexToken() {
-                    return Token(kind: kind, span: SourceSpan(start: start, end: position), startsLine: startsLine)
-                }
+                let kind = lexToken() ?? .invalid
+                return Token(kind: kind, span: SourceSpan(start: start, end: max(position, start + 1)), startsLine: startsLine)
             }
         }
         return nil
     }
 
-    /// Lexes the token at `position`; returns nil after reporting an invalid character.
+    /// Lexes the token at `position`; returns nil after reporting text that is not a token.
     private mutating func lexToken() -> Token.Kind? {
         let byte = bytes[position]
         if isWordStart(byte) { return lexWord() }

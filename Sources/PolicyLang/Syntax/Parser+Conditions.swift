@@ -39,7 +39,7 @@ extension Parser {
             return .constant(token.isWord("true"), span: token.span)
         }
         guard current.word != nil else {
-            throw error("expected a condition such as `idTag matches \"FLEET-*\"`, found \(current.displayName)")
+            throw error("expected a condition such as `idTag matches \"FLEET-*\"`, found \(found)")
         }
         return try parseComparison()
     }
@@ -87,7 +87,7 @@ extension Parser {
             op = .in
             negated = true
         default:
-            throw error("expected a comparison after `\(path)`, found \(current.displayName)",
+            throw error("expected a comparison after `\(path)`, found \(found)",
                         help: "compare with `==`, `!=`, `<`, `<=`, `>`, `>=`, `matches \"glob\"` or `in LIST`")
         }
         let operatorSpan = operatorToken.span.union(advance().span)
@@ -126,10 +126,10 @@ extension Parser {
         case .decimal(let number, let text): value = .decimal(number, text: text)
         case .word("true"): value = .boolean(true)
         case .word("false"): value = .boolean(false)
-        case .word(let word):
+        case .word(let word) where !startsNextStatement:
             throw error("expected a value, found `\(word)`", help: "put text in double quotes: `\"\(word)\"`")
         default:
-            throw error("expected a value (a string, number or `true`/`false`), found \(current.displayName)")
+            throw error("expected a value (a string, number or `true`/`false`), found \(found)")
         }
         advance()
         return Literal(value, span: token.span)
