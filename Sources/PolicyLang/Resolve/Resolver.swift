@@ -93,9 +93,10 @@ public struct Resolver {
         diagnostics.append(Diagnostic(code, message, in: source, at: span, label: label, help: help, notes: notes))
     }
 
-    /// "did you mean `x`?" when a near name exists.
+    /// "did you mean `x`?" when a near name exists (never the name itself: an attribute such as
+    /// `connectorId` is a candidate, but not a fix for an action that lacks it).
     func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
-        nearestName(to: name, among: candidates).map { "did you mean `\($0)`?" }
+        nearestName(to: name, among: candidates.lazy.filter { $0 != name }).map { "did you mean `\($0)`?" }
     }
 
     // MARK: Rules
