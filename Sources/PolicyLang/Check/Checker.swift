@@ -7,6 +7,17 @@ public enum Checker {
         NoOwnerFallbackCheck.self,
         UnusedBackendCheck.self,
         UnroutedActionCheck.self,
+        DropRequiredFieldCheck.self,
+        ConflictingResponderCheck.self,
+        RedactionConflictCheck.self,
+        GatewayAnswerCheck.self,
+        RedactionTypeCheck.self,
+        ResponderTargetCheck.self,
+        OwnerRedactionLengthCheck.self,
+        ShadowedRuleCheck.self,
+        AllowCoveredByDenyCheck.self,
+        OverlappingOwnersCheck.self,
+        ConflictingCommandCheck.self,
     ]
 
     /// Every finding of every check.
