@@ -106,6 +106,24 @@ struct FuzzTests {
         if ProcessInfo.processInfo.environment["CHARGEMUX_FUZZ_CASES"] != nil { print("fuzz: \(compiledCount) of \(Self.count) compiled") }
     }
 
+    @Test("extreme shapes: deep nesting, long chains, long lines", arguments: [
+        "route Heartbeat to a when " + String(repeating: "(", count: 5_000) + "connectorId == 1" + String(repeating: ")", count: 5_000),
+        "route Heartbeat to a when " + String(repeating: "not ", count: 5_000) + "chargePoint == \"CP-1\"",
+        "route StatusNotification to a when " + Array(repeating: "connectorId == 1", count: 3_000).joined(separator: " and "),
+        "owner a when " + (0..<2_000).map { "idTag == \"T\($0)\"" }.joined(separator: " or ") + "\nowner b when idTag matches \"T1*\"",
+        "route Heartbeat to " + Array(repeating: "a", count: 5_000).joined(separator: ", "),
+        String(repeating: "(", count: 50_000),
+        "owner a when idTag matches \"" + String(repeating: "*?", count: 400) + "\"\nowner b when idTag matches \""
+            + String(repeating: "?*", count: 400) + "X\"",
+        "owner a when idTag matches \"" + String(repeating: "*?", count: 100) + "\"\nowner b when idTag matches \""
+            + String(repeating: "?*", count: 100) + "X\"\nowner c when idTag matches \"" + String(repeating: "a*", count: 120) + "\"",
+    ])
+    func extremeShapes(body: String) {
+        let source = SourceFile(path: "extreme.policy", text: "policy \"x\" for ocpp 1.6\n" + body + "\n")
+        let compilation = PolicyPipeline.compile(source: source)
+        #expect(compilation.hasErrors == (compilation.compiled == nil))
+    }
+
     @Test("the generator is deterministic")
     func deterministic() {
         #expect(Self.input(case: 17) == Self.input(case: 17))

@@ -26,7 +26,11 @@ public enum GlobAnalysis {
     }
 
     /// The most product states a search visits before it gives up.
-    static let stateLimit = 50_000
+    static let stateLimit = 10_000
+    /// The most steps (pattern positions touched) an inclusion search takes before it gives up.
+    static let workLimit = 200_000
+    /// Longer patterns are not analysed (real idTag and charge-point globs are a few dozen characters).
+    static let lengthLimit = 128
 
     enum Token: Hashable {
         case character(Unicode.Scalar)
@@ -80,32 +84,43 @@ public enum GlobAnalysis {
     public static func intersection(_ first: String, _ second: String, caseInsensitive: Bool) -> Overlap {
         let a = tokens(first)
         let b = tokens(second)
+        guard a.count <= lengthLimit, b.count <= lengthLimit else { return .unknown }
         let alphabet = Alphabet(a, b, caseInsensitive: caseInsensitive)
         let width = b.count + 1
         guard (a.count + 1) * width <= stateLimit else { return .unknown }
-        // Breadth-first search of the product automaton; states are (position in a, position in b).
-        var parent = [Int: (previous: Int, character: Unicode.Scalar?)]()
-        let start = 0
-        parent[start] = (-1, nil)
-        var queue = [start]
+        // Breadth-first search of the product automaton; states are (position in a, position in b),
+        // numbered densely.
+        var parent = [Int](repeating: -2, count: (a.count + 1) * width)
+        var via = [Unicode.Scalar?](repeating: nil, count: parent.count)
+        parent[0] = -1
+        var queue = [0]
         var head = 0
         let accept = a.count * width + b.count
         while head < queue.count {
             let state = queue[head]
             head += 1
-            if state == accept { return .witness(alphabet.spell(parent, to: state)) }
+            if state == accept {
+                var characters: [Unicode.Scalar] = []
+                var cursor = state
+                while parent[cursor] >= 0 {
+                    if let character = via[cursor] { characters.append(character) }
+                    cursor = parent[cursor]
+                }
+                return .witness(String(String.UnicodeScalarView(characters.reversed())))
+            }
             let i = state / width
             let j = state % width
-            var successors: [(Int, Unicode.Scalar?)] = []
-            if i < a.count, a[i] == .any { successors.append(((i + 1) * width + j, nil)) }
-            if j < b.count, b[j] == .any { successors.append((i * width + j + 1, nil)) }
+            func visit(_ next: Int, _ character: Unicode.Scalar?) {
+                guard parent[next] == -2 else { return }
+                parent[next] = state
+                via[next] = character
+                queue.append(next)
+            }
+            if i < a.count, a[i] == .any { visit((i + 1) * width + j, nil) }
+            if j < b.count, b[j] == .any { visit(i * width + j + 1, nil) }
             for character in alphabet.characters {
                 guard let nextI = step(a, i, character, alphabet), let nextJ = step(b, j, character, alphabet) else { continue }
-                successors.append((nextI * width + nextJ, character))
-            }
-            for (next, character) in successors where parent[next] == nil {
-                parent[next] = (state, character)
-                queue.append(next)
+                visit(nextI * width + nextJ, character)
             }
         }
         return .empty
@@ -135,6 +150,8 @@ public enum GlobAnalysis {
         let b = tokens(outer)
         // Cheap exits: equal patterns, and a fixed prefix `outer` needs but `inner` lacks.
         if (caseInsensitive ? folded(inner) == folded(outer) : inner == outer) { return .empty }
+        guard a.count <= lengthLimit, b.count <= lengthLimit else { return .unknown }
+        var work = 0
         let alphabet = Alphabet(a, b, caseInsensitive: caseInsensitive)
         // inner runs as an NFA (one position); outer as a DFA (a set of positions, closed over `*`).
         struct State: Hashable {
@@ -169,7 +186,8 @@ public enum GlobAnalysis {
                 }
                 return .witness(String(String.UnicodeScalarView(characters.reversed())))
             }
-            guard queue.count < stateLimit else { return .unknown }
+            work += state.outer.count * alphabet.characters.count + 1
+            guard queue.count < stateLimit, work < workLimit else { return .unknown }
             var successors: [(State, Unicode.Scalar?)] = []
             if state.position < a.count, a[state.position] == .any {
                 successors.append((State(position: state.position + 1, outer: state.outer), nil))
@@ -208,16 +226,6 @@ public enum GlobAnalysis {
 
         func same(_ lhs: Unicode.Scalar, _ rhs: Unicode.Scalar) -> Bool {
             caseInsensitive ? GlobAnalysis.fold(lhs) == GlobAnalysis.fold(rhs) : lhs == rhs
-        }
-
-        func spell(_ parent: [Int: (previous: Int, character: Unicode.Scalar?)], to state: Int) -> String {
-            var characters: [Unicode.Scalar] = []
-            var cursor = state
-            while let link = parent[cursor], link.previous >= 0 {
-                if let character = link.character { characters.append(character) }
-                cursor = link.previous
-            }
-            return String(String.UnicodeScalarView(characters.reversed()))
         }
     }
 }

@@ -1,13 +1,14 @@
 /// Splits a policy file into tokens, reporting malformed ones as diagnostics and going on.
 public struct Lexer {
     private let source: SourceFile
-    private var bytes: [UInt8] { source.utf8 }
+    private let bytes: [UInt8]
     private var position = 0
     private var sawTokenOnLine = false
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(source: SourceFile) {
         self.source = source
+        self.bytes = source.utf8
     }
 
     /// Every token of the file, ending with `.endOfFile`.

@@ -12,6 +12,8 @@ public struct Parser {
     /// The first token of the statement being parsed, for telling a continuation line from the
     /// next statement.
     var statementStart = SourceSpan.fileStart
+    /// How many `not`s and parentheses enclose the condition being parsed.
+    var nesting = 0
     public internal(set) var diagnostics: [Diagnostic] = []
 
     /// A syntax error has been reported; unwind to the statement loop and resynchronise.
@@ -38,6 +40,7 @@ public struct Parser {
         while current.kind != .endOfFile {
             let start = index
             statementStart = current.span
+            nesting = 0
             do {
                 declarations.append(try parseStatement())
                 try expectStatementEnd()
