@@ -63,6 +63,5 @@ struct PerformanceTests {
         #expect(elapsed < limit, "linting took \(elapsed)")
         let codes = Dictionary(grouping: compilation.diagnostics, by: \.code.rawValue).mapValues(\.count)
         print("lint of \(compilation.resolved?.rules.count ?? 0) rules: \(elapsed), findings \(codes.sorted { $0.key < $1.key })")
-        print(compilation.diagnostics.prefix(3).map(DiagnosticRenderer.headline))
     }
 }
