@@ -4,7 +4,7 @@
 struct AllowCoveredByDenyCheck: PolicyCheck {
     static func run(_ context: inout CheckContext) {
         let policy = context.policy
-        let denies = DenyIndex(policy: policy)
+        var denies = DenyIndex(policy: policy)
         for rule in policy.permissionRules where rule.effect == .allow {
             let formula = rule.condition.map(Formula.init)
             let backends = Set(rule.backends.indices(count: policy.backends.count)).sorted()

@@ -53,7 +53,7 @@ struct ConflictingCommandCheck: PolicyCheck {
 
     static func run(_ context: inout CheckContext) {
         let policy = context.policy
-        let denies = DenyIndex(policy: policy)
+        var denies = DenyIndex(policy: policy)
         let formulas = policy.permissionRules.map { $0.condition.map(Formula.init) }
         for command in commands(policy.version) {
             guard let actionIndex = policy.catalog.actionIndex(named: command.action) else { continue }

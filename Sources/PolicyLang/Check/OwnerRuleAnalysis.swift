@@ -32,8 +32,9 @@ struct OwnerRuleAnalysis {
     private(set) var shadows: [Int: Shadow] = [:]
     private(set) var overlaps: [Overlap] = []
 
-    /// Pairwise comparisons allowed over the whole policy for rules the index cannot answer.
-    static let pairwiseBudget = 200_000
+    /// Steps of pairwise reasoning allowed over the whole policy for rules the index cannot
+    /// answer; past it, such rules are not reported (a missed warning, never a false one).
+    static let pairwiseBudget = 1_000_000
 
     init(policy: ResolvedPolicy) {
         rules = policy.ownerRules
@@ -70,7 +71,7 @@ struct OwnerRuleAnalysis {
                 for earlier in complex {
                     budget -= 1
                     guard budget > 0 else { break }
-                    if let earlierFormula = formulas[earlier], ConditionLogic.implies(formula, earlierFormula) {
+                    if let earlierFormula = formulas[earlier], ConditionLogic.implies(formula, earlierFormula, steps: &budget) {
                         shadows[position] = .coveredBy([earlier])
                         break
                     }
@@ -87,7 +88,7 @@ struct OwnerRuleAnalysis {
 
     /// The earlier rules whose value sets together cover `formula`, if the index shows them.
     private func coveredByIndexed(_ formula: Formula, before position: Int, indexes: [String: ValueIndex]) -> Set<Int>? {
-        switch formula {
+        switch formula.node {
         case .or(let parts):
             var union = Set<Int>()
             for part in parts {
@@ -128,12 +129,12 @@ struct OwnerRuleAnalysis {
     private func idTagPart(_ formula: Formula?) -> IdTagPart? {
         guard let formula else { return nil }
         if let set = ValueSet(formula), set.subjectKey == "attribute:idTag" { return IdTagPart(set: set, rest: nil) }
-        guard case .and(let parts) = formula else { return nil }
+        guard !formula.containsFalse, case .and(let parts) = formula.node else { return nil }
         for (offset, part) in parts.enumerated() {
             guard let set = ValueSet(part), set.subjectKey == "attribute:idTag" else { continue }
             var rest = parts
             rest.remove(at: offset)
-            return IdTagPart(set: set, rest: rest.count == 1 ? rest[0] : .and(rest))
+            return IdTagPart(set: set, rest: rest.count == 1 ? rest[0] : Formula(.and(rest)))
         }
         return nil
     }
@@ -242,7 +243,7 @@ struct ValueSet {
         var literals: [(value: Literal.Value, span: SourceSpan)] = []
         var globs: [(pattern: String, span: SourceSpan)] = []
         for part in formula.disjuncts {
-            guard case .atom(let atom) = part else { return nil }
+            guard let atom = part.atom else { return nil }
             if let subject, subject.key != atom.subjectKey || subject.caseInsensitive != atom.caseInsensitive { return nil }
             subject = (atom.subjectKey, atom.caseInsensitive)
             if let values = atom.acceptedValues {

@@ -16,7 +16,7 @@ struct OverlapCandidates {
         var subjects = Set<String>()
         for formula in formulas {
             var found: [String: String] = [:]
-            for case .atom(let atom) in formula?.conjuncts ?? [] {
+            for atom in (formula?.conjuncts ?? []).compactMap(\.atom) {
                 guard let values = atom.acceptedValues, values.count == 1, site.isSingleValued(atom.subject) else { continue }
                 let subject = atom.subjectKey + (atom.caseInsensitive ? " ~i" : "")
                 if found[subject] == nil {
@@ -79,6 +79,9 @@ struct DenyIndex {
     /// Per action and condition key: backend → the first deny with that condition.
     private var byCondition: [String: [Int: Int]] = [:]
     private var conditional: [Int: [ConditionalDeny]] = [:]
+    /// Steps of implication reasoning left for conditional denies over the whole policy; past it,
+    /// a conditional deny no longer counts as covering (a missed warning, never a false one).
+    private var steps = 1_000_000
 
     init(policy: ResolvedPolicy) {
         for (position, rule) in policy.permissionRules.enumerated() where rule.effect == .deny {
@@ -103,12 +106,13 @@ struct DenyIndex {
 
     /// The deny (position among the permission rules) that refuses `backend` the action whenever
     /// `condition` holds, if there is one.
-    func denial(action: Int, backend: Int, when condition: Formula?) -> Int? {
+    mutating func denial(action: Int, backend: Int, when condition: Formula?) -> Int? {
         if let rule = unconditional[action]?[backend] { return rule }
         guard let condition else { return nil }
         if let rule = byCondition["\(action) \(condition.key)"]?[backend] { return rule }
-        for deny in (conditional[action] ?? []).prefix(256) where deny.backends.contains(backend) {
-            if ConditionLogic.implies(condition, deny.formula) { return deny.rule }
+        for deny in conditional[action] ?? [] where deny.backends.contains(backend) {
+            guard steps > 0 else { return nil }
+            if ConditionLogic.implies(condition, deny.formula, steps: &steps) { return deny.rule }
         }
         return nil
     }
