@@ -117,25 +117,3 @@ struct DenyIndex {
         return nil
     }
 }
-
-extension CheckContext {
-    /// Where an action's conditions are evaluated.
-    func site(_ action: ActionSpec?) -> EvaluationSite {
-        EvaluationSite(action: action, catalog: policy.catalog, version: policy.version)
-    }
-
-    /// The source line of a span, for "at line N".
-    func line(of span: SourceSpan) -> Int { source.position(of: span.start).line }
-
-    /// `a`, `b` and `c` in backticks.
-    static func quotedList(_ items: [String], limit: Int = 6) -> String {
-        let quoted = items.prefix(limit).map { "`\($0)`" }
-        let more = items.count > limit ? ["\(items.count - limit) more"] : []
-        let all = quoted + more
-        switch all.count {
-        case 0: return ""
-        case 1: return all[0]
-        default: return all.dropLast().joined(separator: ", ") + " and " + all.last!
-        }
-    }
-}
