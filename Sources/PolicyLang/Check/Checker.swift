@@ -1,3 +1,5 @@
+import OCPP
+
 /// Runs every semantic check over a resolved policy.
 ///
 /// Each check lives in its own file and reports its own codes, like swift-format's rules; the
@@ -7,6 +9,17 @@ public enum Checker {
         NoOwnerFallbackCheck.self,
         UnusedBackendCheck.self,
         UnroutedActionCheck.self,
+        DropRequiredFieldCheck.self,
+        ConflictingResponderCheck.self,
+        RedactionConflictCheck.self,
+        GatewayAnswerCheck.self,
+        RedactionTypeCheck.self,
+        ResponderTargetCheck.self,
+        OwnerRedactionLengthCheck.self,
+        ShadowedRuleCheck.self,
+        AllowCoveredByDenyCheck.self,
+        OverlappingOwnersCheck.self,
+        ConflictingCommandCheck.self,
     ]
 
     /// Every finding of every check.
@@ -48,4 +61,26 @@ struct CheckContext {
 
     /// Where the header stands, for findings about the whole policy.
     var headerSpan: SourceSpan { policy.file.header?.span ?? .fileStart }
+}
+
+extension CheckContext {
+    /// Where an action's conditions are evaluated.
+    func site(_ action: ActionSpec?) -> EvaluationSite {
+        EvaluationSite(action: action, catalog: policy.catalog, version: policy.version)
+    }
+
+    /// The source line of a span, for "at line N".
+    func line(of span: SourceSpan) -> Int { source.position(of: span.start).line }
+
+    /// `a`, `b` and `c` in backticks.
+    static func quotedList(_ items: [String], limit: Int = 6) -> String {
+        let quoted = items.prefix(limit).map { "`\($0)`" }
+        let more = items.count > limit ? ["\(items.count - limit) more"] : []
+        let all = quoted + more
+        switch all.count {
+        case 0: return ""
+        case 1: return all[0]
+        default: return all.dropLast().joined(separator: ", ") + " and " + all.last!
+        }
+    }
 }

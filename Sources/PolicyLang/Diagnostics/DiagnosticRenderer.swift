@@ -34,7 +34,8 @@ public struct DiagnosticRenderer: Sendable {
         return output
     }
 
-    /// Every diagnostic, then a summary line such as `2 errors, 1 warning`.
+    /// Every diagnostic, separated by blank lines (``Swift/Array/summary`` gives the closing
+    /// `2 errors, 1 warning` line).
     public func render(_ diagnostics: [Diagnostic]) -> String {
         diagnostics.map(render).joined(separator: "\n")
     }

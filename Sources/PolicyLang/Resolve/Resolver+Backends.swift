@@ -85,6 +85,7 @@ extension Resolver {
             }
             var entries: [String] = []
             var path: String?
+            var unreadable = false
             switch declaration.contents {
             case .inline(let literals):
                 entries = literals.map(\.value)
@@ -94,6 +95,7 @@ extension Resolver {
                 do {
                     entries = Self.parseListFile(try readListFile(resolved))
                 } catch {
+                    unreadable = true
                     report(.listFileUnreadable, "cannot read list file `\(literal.value)`", at: literal.span,
                            label: "looked for `\(resolved)`",
                            help: "the path is relative to the policy file; create the file or fix the path")
@@ -101,7 +103,7 @@ extension Resolver {
             }
             var seen: Set<String> = []
             entries = entries.filter { seen.insert($0.lowercased()).inserted }
-            if entries.isEmpty, path == nil || diagnostics.last?.code != .listFileUnreadable {
+            if entries.isEmpty, !unreadable {
                 report(.emptyList, "list `\(name)` has no entries", at: declaration.name.span,
                        help: "a condition `in \(name)` can never be true")
             }

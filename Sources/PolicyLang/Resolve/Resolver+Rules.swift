@@ -66,7 +66,7 @@ extension Resolver {
             var found: [RedactionTarget] = []
             for scope in scopes {
                 let paths = field.segments.count == 1 && field.segments[0] != "idTag"
-                    ? catalog.paths(endingWith: field.segments[0], in: scope.schema)
+                    ? paths(endingWith: field.segments[0], in: scope.schema)
                     : idTagAwarePaths(field.segments, in: scope.schema)
                 for path in paths {
                     guard let spec = catalog.field(at: path, in: scope.schema) else { continue }
@@ -85,14 +85,25 @@ extension Resolver {
         return ResolvedRedactionRule(rule: info, backends: backends, mode: rule.mode, targets: targets, syntax: rule)
     }
 
+    /// Every path in `schema` whose last member is `name`. The paths of each schema are listed
+    /// once per policy: a policy may have thousands of `redact` rules without `in`, each of which
+    /// looks in every action's schema.
+    private mutating func paths(endingWith name: String, in schema: ObjectSchema) -> [[String]] {
+        let key = ObjectIdentifier(schema)
+        if let byName = pathsByLastName[key] { return byName[name] ?? [] }
+        let byName = Dictionary(grouping: catalog.allPaths(in: schema), by: { $0.last ?? "" })
+        pathsByLastName[key] = byName
+        return byName[name] ?? []
+    }
+
     /// `idTag` stands for the user's token in either version: every `idTag` field in 1.6, every
     /// `idToken.idToken` in 2.0.1. Other dotted paths are taken from the payload root.
-    private func idTagAwarePaths(_ segments: [String], in schema: ObjectSchema) -> [[String]] {
+    private mutating func idTagAwarePaths(_ segments: [String], in schema: ObjectSchema) -> [[String]] {
         if segments == ["idTag"] {
             switch version {
-            case .v16: return catalog.paths(endingWith: "idTag", in: schema)
+            case .v16: return paths(endingWith: "idTag", in: schema)
             case .v201:
-                return catalog.paths(endingWith: "idToken", in: schema).filter { path in
+                return paths(endingWith: "idToken", in: schema).filter { path in
                     if case .string = catalog.fieldType(at: path, in: schema) { return path.count >= 2 }
                     return false
                 }

@@ -25,6 +25,10 @@ public struct Resolver {
     var lists: [String: ResolvedList] = [:]
     var usedLists: Set<String> = []
     var rules: [RuleInfo] = []
+    /// The first rule of each `@name`, so a duplicate is found without scanning every rule.
+    var rulesByName: [String: RuleInfo] = [:]
+    /// Per schema: its member paths by last member name (see `paths(endingWith:in:)`).
+    var pathsByLastName: [ObjectIdentifier: [String: [[String]]]] = [:]
 
     /// Resolves `file`. Returns `nil` (with the parser's diagnostics explaining why) when the file
     /// has no usable header, since nothing can be bound without an OCPP version.
@@ -93,9 +97,10 @@ public struct Resolver {
         diagnostics.append(Diagnostic(code, message, in: source, at: span, label: label, help: help, notes: notes))
     }
 
-    /// "did you mean `x`?" when a near name exists.
+    /// "did you mean `x`?" when a near name exists (never the name itself: an attribute such as
+    /// `connectorId` is a candidate, but not a fix for an action that lacks it).
     func suggestion(for name: String, among candidates: some Sequence<String>) -> String? {
-        nearestName(to: name, among: candidates).map { "did you mean `\($0)`?" }
+        nearestName(to: name, among: candidates.lazy.filter { $0 != name }).map { "did you mean `\($0)`?" }
     }
 
     // MARK: Rules
@@ -103,7 +108,7 @@ public struct Resolver {
     /// Registers a rule and returns its identity.
     mutating func registerRule(_ kind: RuleKind, span: SourceSpan, annotation: RuleAnnotation?) -> RuleInfo {
         let position = source.position(of: span.start)
-        if let name = annotation?.name, let earlier = rules.first(where: { $0.name == name }) {
+        if let name = annotation?.name, let earlier = rulesByName[name] {
             report(.duplicateDeclaration, "rule name `\(name)` is already used by the rule at line \(earlier.line)",
                    at: annotation?.span ?? span, help: "give each rule its own name")
         }
@@ -112,6 +117,7 @@ public struct Resolver {
         let info = RuleInfo(index: rules.count, kind: kind, file: source.path, line: position.line,
                             column: position.column, name: annotation?.name, text: text)
         rules.append(info)
+        if let name = annotation?.name, rulesByName[name] == nil { rulesByName[name] = info }
         return info
     }
 }

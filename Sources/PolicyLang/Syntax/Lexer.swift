@@ -1,13 +1,14 @@
 /// Splits a policy file into tokens, reporting malformed ones as diagnostics and going on.
 public struct Lexer {
     private let source: SourceFile
-    private var bytes: [UInt8] { source.utf8 }
+    private let bytes: [UInt8]
     private var position = 0
     private var sawTokenOnLine = false
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(source: SourceFile) {
         self.source = source
+        self.bytes = source.utf8
     }
 
     /// Every token of the file, ending with `.endOfFile`.
@@ -33,15 +34,14 @@ public struct Lexer {
                 let startsLine = !sawTokenOnLine
                 sawTokenOnLine = true
                 let start = position
-                if let kind = lexToken() {
-                    return Token(kind: kind, span: SourceSpan(start: start, end: position), startsLine: startsLine)
-                }
+                let kind = lexToken() ?? .invalid
+                return Token(kind: kind, span: SourceSpan(start: start, end: max(position, start + 1)), startsLine: startsLine)
             }
         }
         return nil
     }
 
-    /// Lexes the token at `position`; returns nil after reporting an invalid character.
+    /// Lexes the token at `position`; returns nil after reporting text that is not a token.
     private mutating func lexToken() -> Token.Kind? {
         let byte = bytes[position]
         if isWordStart(byte) { return lexWord() }

@@ -1,26 +1,52 @@
 extension Parser {
+    /// How deep parentheses and `not` may nest. Real conditions use a handful of levels; the limit
+    /// keeps every recursive stage after the parser within its stack on any input.
+    static let maximumNesting = 100
+
     /// `or` binds loosest, then `and`, then `not`.
+    ///
+    /// Chains of `or` (and of `and`) are built as balanced trees, not left-deep ones, so a condition
+    /// of thousands of terms is only a few levels deep for the stages that walk it recursively.
     mutating func parseCondition() throws(Failure) -> Expression {
-        var expression = try parseConjunction()
+        var terms = [try parseConjunction()]
         while current.isWord("or") {
             advance()
-            expression = .or(expression, try parseConjunction())
+            terms.append(try parseConjunction())
         }
-        return expression
+        return Self.balanced(terms[...], Expression.or)
     }
 
     private mutating func parseConjunction() throws(Failure) -> Expression {
-        var expression = try parseUnary()
+        var terms = [try parseUnary()]
         while current.isWord("and") {
             advance()
-            expression = .and(expression, try parseUnary())
+            terms.append(try parseUnary())
         }
-        return expression
+        return Self.balanced(terms[...], Expression.and)
+    }
+
+    /// `a op b op c ...` as a balanced tree; the operators are associative.
+    private static func balanced(_ terms: ArraySlice<Expression>,
+                                 _ combine: (Expression, Expression) -> Expression) -> Expression {
+        if terms.count == 1 { return terms[terms.startIndex] }
+        let middle = terms.startIndex + terms.count / 2
+        return combine(balanced(terms[..<middle], combine), balanced(terms[middle...], combine))
+    }
+
+    /// Enters one level of `not` or parentheses, or reports that the condition is nested too deeply.
+    private mutating func enterNesting() throws(Failure) {
+        nesting += 1
+        if nesting > Self.maximumNesting {
+            throw error("the condition is nested more than \(Self.maximumNesting) levels deep",
+                        help: "simplify it: `and`/`or` chains need no parentheses, and `not not` cancels out")
+        }
     }
 
     private mutating func parseUnary() throws(Failure) -> Expression {
         if current.isWord("not") {
             let start = advance().span
+            try enterNesting()
+            defer { nesting -= 1 }
             let inner = try parseUnary()
             return .not(inner, span: start.union(inner.span))
         }
@@ -30,6 +56,8 @@ extension Parser {
     private mutating func parseAtom() throws(Failure) -> Expression {
         if current.kind == .leftParen {
             let start = advance().span
+            try enterNesting()
+            defer { nesting -= 1 }
             let inner = try parseCondition()
             try expect(.rightParen, "to close the parenthesis")
             return .group(inner, span: start.union(previous.span))
@@ -39,7 +67,7 @@ extension Parser {
             return .constant(token.isWord("true"), span: token.span)
         }
         guard current.word != nil else {
-            throw error("expected a condition such as `idTag matches \"FLEET-*\"`, found \(current.displayName)")
+            throw error("expected a condition such as `idTag matches \"FLEET-*\"`, found \(found)")
         }
         return try parseComparison()
     }
@@ -87,7 +115,7 @@ extension Parser {
             op = .in
             negated = true
         default:
-            throw error("expected a comparison after `\(path)`, found \(current.displayName)",
+            throw error("expected a comparison after `\(path)`, found \(found)",
                         help: "compare with `==`, `!=`, `<`, `<=`, `>`, `>=`, `matches \"glob\"` or `in LIST`")
         }
         let operatorSpan = operatorToken.span.union(advance().span)
@@ -126,10 +154,10 @@ extension Parser {
         case .decimal(let number, let text): value = .decimal(number, text: text)
         case .word("true"): value = .boolean(true)
         case .word("false"): value = .boolean(false)
-        case .word(let word):
+        case .word(let word) where !startsNextStatement:
             throw error("expected a value, found `\(word)`", help: "put text in double quotes: `\"\(word)\"`")
         default:
-            throw error("expected a value (a string, number or `true`/`false`), found \(current.displayName)")
+            throw error("expected a value (a string, number or `true`/`false`), found \(found)")
         }
         advance()
         return Literal(value, span: token.span)

@@ -6,6 +6,8 @@ extension Parser {
                                           at: current.span, help: "start the file with `policy \"my-site\" for ocpp 1.6`"))
             return nil
         }
+        let startIndex = index
+        statementStart = current.span
         let start = advance().span
         do {
             let name = try expectString("the policy name")
@@ -17,7 +19,7 @@ extension Parser {
             case .decimal(_, let text), .version(let text): versionText = text
             case .integer(let value): versionText = String(value)
             case .string(let text): versionText = text
-            default: throw error("expected an ocpp version such as `1.6` or `2.0.1`, found \(current.displayName)")
+            default: throw error("expected an ocpp version such as `1.6` or `2.0.1`, found \(found)")
             }
             advance()
             let header = PolicyHeader(name: name.value, nameSpan: name.span, versionText: versionText,
@@ -29,7 +31,7 @@ extension Parser {
             try expectStatementEnd()
             return header
         } catch {
-            synchronize()
+            synchronize(from: startIndex)
             return nil
         }
     }
@@ -44,7 +46,7 @@ extension Parser {
                editDistance(word, near) <= 2 {
                 help = "did you mean `\(near)`?"
             }
-            throw error("expected a statement, found \(current.displayName)", help: help)
+            throw error("expected a statement, found \(found)", help: help)
         }
         if annotation != nil, ["list", "primary", "backends", "policy"].contains(keyword) {
             throw error("`@name` labels rules; `\(keyword)` is not a rule", at: annotation?.span)
@@ -93,7 +95,7 @@ extension Parser {
             return ListDeclaration(name: name, contents: .inline(entries), span: start.union(previous.span))
         }
         guard current.isWord("from") else {
-            throw error("expected `=` or `from file` after the list name, found \(current.displayName)",
+            throw error("expected `=` or `from file` after the list name, found \(found)",
                         help: "write `list \(name.name) = [\"A\", \"B\"]` or `list \(name.name) from file \"\(name.name).txt\"`")
         }
         advance()
@@ -109,7 +111,7 @@ extension Parser {
             return OwnerRule(annotation: annotation, backend: backend, condition: nil, span: start.union(previous.span))
         }
         guard current.isWord("when") else {
-            throw error("expected `when` or `otherwise` after the owner's backend, found \(current.displayName)",
+            throw error("expected `when` or `otherwise` after the owner's backend, found \(found)",
                         help: "write `owner \(backend.name) when idTag matches \"PREFIX-*\"` or `owner \(backend.name) otherwise`")
         }
         advance()
@@ -163,7 +165,7 @@ extension Parser {
         let backends = try parseNameList("a backend name or `all`")
         try expectWord("as", "after the backends of a `redact` rule")
         guard let word = current.word, let mode = RedactionModeName(rawValue: word) else {
-            throw error("expected a redaction mode, found \(current.displayName)", help: "the modes are `drop`, `mask`, `hash` and `owner`")
+            throw error("expected a redaction mode, found \(found)", help: "the modes are `drop`, `mask`, `hash` and `owner`")
         }
         let modeSpan = advance().span
         return RedactionRule(annotation: annotation, fields: fields, actions: actions, backends: backends, mode: mode,

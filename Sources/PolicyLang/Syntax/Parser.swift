@@ -9,6 +9,11 @@ public struct Parser {
     let source: SourceFile
     var tokens: [Token]
     var index = 0
+    /// The first token of the statement being parsed, for telling a continuation line from the
+    /// next statement.
+    var statementStart = SourceSpan.fileStart
+    /// How many `not`s and parentheses enclose the condition being parsed.
+    var nesting = 0
     public internal(set) var diagnostics: [Diagnostic] = []
 
     /// A syntax error has been reported; unwind to the statement loop and resynchronise.
@@ -33,11 +38,14 @@ public struct Parser {
         let header = parseHeader()
         var declarations: [Declaration] = []
         while current.kind != .endOfFile {
+            let start = index
+            statementStart = current.span
+            nesting = 0
             do {
                 declarations.append(try parseStatement())
                 try expectStatementEnd()
             } catch {
-                synchronize()
+                synchronize(from: start)
             }
         }
         return PolicyFile(source: source, header: header, declarations: declarations)
@@ -66,23 +74,51 @@ public struct Parser {
         return token.word.map(Self.statementKeywords.contains) ?? false
     }
 
-    /// Skips tokens up to the next statement start, after an error.
-    mutating func synchronize() {
-        if current.kind != .endOfFile { advance() }
+    /// Skips tokens up to the next statement start, after an error in the statement that began at
+    /// token `start`. When the error was found at the start of the next statement (a statement cut
+    /// short at the end of its line), that statement is kept.
+    mutating func synchronize(from start: Int) {
+        if index == start || !atStatementStart, current.kind != .endOfFile { advance() }
         while !atStatementStart { advance() }
+    }
+
+    /// Whether the current token starts a new statement rather than continuing the current one
+    /// over a line break: a statement keyword first on its line and indented no deeper than the
+    /// statement being parsed (`to billing,` then `    owner` continues; `route ...` below starts anew).
+    var startsNextStatement: Bool {
+        guard atStatementStart else { return false }
+        if current.kind == .endOfFile || current.kind == .at { return true }
+        return source.position(of: current.span.start).column <= source.position(of: statementStart.start).column
     }
 
     mutating func expectStatementEnd() throws(Failure) {
         guard !atStatementStart else { return }
-        throw error("unexpected \(current.displayName) after the end of the statement",
+        throw error("unexpected \(found) after the end of the statement",
                     help: "a statement ends at the end of its line; start the next one on a new line")
     }
 
     // MARK: Errors
 
+    /// How the current token reads in "found ..." messages: a statement cut short by the end of
+    /// its line found "the end of the line", not the next statement's first word.
+    var found: String {
+        if current.kind != .endOfFile, startsNextStatement, index > 0 { return "the end of the line" }
+        return current.displayName
+    }
+
+    /// Where a "found ..." error points: the current token, or just after the last token of a
+    /// statement cut short by the end of its line or file.
+    var errorSpan: SourceSpan {
+        guard startsNextStatement, index > 0 else { return current.span }
+        return SourceSpan(start: previous.span.end, end: previous.span.end)
+    }
+
     /// Reports a syntax error at the current token and returns the failure to throw.
     mutating func error(_ message: String, at span: SourceSpan? = nil, help: String? = nil, code: DiagnosticCode = .syntax) -> Failure {
-        diagnostics.append(Diagnostic(code, message, in: source, at: span ?? current.span, help: help))
+        // The lexer has reported unreadable text; a second error at the same place would only repeat it.
+        if current.kind != .invalid || span != nil {
+            diagnostics.append(Diagnostic(code, message, in: source, at: span ?? errorSpan, help: help))
+        }
         return Failure()
     }
 
@@ -93,16 +129,16 @@ public struct Parser {
             return
         }
         var help: String?
-        if let word = current.word, editDistance(word.lowercased(), keyword) <= 2 {
+        if !startsNextStatement, let word = current.word, editDistance(word.lowercased(), keyword) <= 2 {
             help = "did you mean `\(keyword)`?"
         }
-        throw error("expected `\(keyword)` \(context), found \(current.displayName)", help: help)
+        throw error("expected `\(keyword)` \(context), found \(found)", help: help)
     }
 
     /// Consumes a word used as a name, or reports what was expected.
     mutating func expectName(_ what: String) throws(Failure) -> Identifier {
         guard let word = current.word else {
-            throw error("expected \(what), found \(current.displayName)")
+            throw error("expected \(what), found \(found)")
         }
         let token = advance()
         return Identifier(word, span: token.span)
@@ -110,7 +146,7 @@ public struct Parser {
 
     mutating func expectString(_ what: String) throws(Failure) -> StringLiteral {
         guard case .string(let value) = current.kind else {
-            throw error("expected \(what) in double quotes, found \(current.displayName)")
+            throw error("expected \(what) in double quotes, found \(found)")
         }
         let token = advance()
         return StringLiteral(value, span: token.span)
@@ -118,8 +154,8 @@ public struct Parser {
 
     mutating func expect(_ kind: Token.Kind, _ context: String) throws(Failure) {
         guard current.kind == kind else {
-            let expected = Token(kind: kind, span: current.span, startsLine: false).displayName
-            throw error("expected \(expected) \(context), found \(current.displayName)")
+            let expected = Token(kind: kind, span: .fileStart, startsLine: false).displayName
+            throw error("expected \(expected) \(context), found \(found)")
         }
         advance()
     }
@@ -128,7 +164,11 @@ public struct Parser {
     mutating func parseNameList(_ what: String) throws(Failure) -> [Identifier] {
         var names = [try expectName(what)]
         while current.kind == .comma {
-            advance()
+            let comma = advance()
+            if startsNextStatement {
+                throw error("expected \(what) after `,`, found the end of the line", at: comma.span,
+                            help: "remove the trailing `,`, or continue the list on an indented line")
+            }
             names.append(try expectName(what))
         }
         return names

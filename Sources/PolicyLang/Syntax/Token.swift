@@ -16,6 +16,9 @@ public struct Token: Sendable, Equatable {
         case version(String)
         case comma, dot, leftParen, rightParen, leftBracket, rightBracket, at
         case assign, equal, notEqual, less, lessEqual, greater, greaterEqual
+        /// Text the lexer could not read, already reported; the parser fails on it silently so one
+        /// mistake gives one error.
+        case invalid
         case endOfFile
     }
 
@@ -56,6 +59,7 @@ public struct Token: Sendable, Equatable {
         case .lessEqual: "`<=`"
         case .greater: "`>`"
         case .greaterEqual: "`>=`"
+        case .invalid: "unreadable text"
         case .endOfFile: "end of file"
         }
     }
