@@ -12,11 +12,14 @@ public enum GatewayLauncher {
     }
 
     /// The context for `GatewayServer`, from the config file at `configPath`.
+    ///
+    /// - Parameter adjust: changes the loaded config before use (tests and the demo listen on
+    ///   system-chosen ports).
     public static func prepare(configPath: String, environment: [String: String] = ProcessInfo.processInfo.environment,
-                               logger: Logger) throws(LaunchError) -> GatewayContext {
+                               logger: Logger, adjust: (GatewayConfig) -> GatewayConfig = { $0 }) throws(LaunchError) -> GatewayContext {
         let config: GatewayConfig
         do {
-            config = try GatewayConfig.load(path: configPath, environment: environment)
+            config = adjust(try GatewayConfig.load(path: configPath, environment: environment))
         } catch {
             throw LaunchError(description: "\(error)")
         }
