@@ -18,7 +18,7 @@ enum SchemaAnswer {
     static func minimalValue(for type: FieldType, now: Date) -> JSONValue {
         switch type {
         case .string(let maxLength, _): .string(String("sim".prefix(maxLength ?? 3)))
-        case .dateTime: .string(rfc3339(now))
+        case .dateTime: .string(RFC3339Time.string(now.timeIntervalSince1970))
         case .enumeration(let values):
             .string(values.contains("Accepted") ? "Accepted" : values.first ?? "")
         case .integer: .number("0")
@@ -29,12 +29,5 @@ enum SchemaAnswer {
             .array(Array(repeating: minimalValue(for: element, now: now), count: minItems ?? 0))
         case .any: .object(JSONObject())
         }
-    }
-
-    /// `2026-11-21T08:15:00Z`: RFC 3339 in UTC, whole seconds, as OCPP peers expect.
-    static func rfc3339(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.string(from: date)
     }
 }

@@ -33,7 +33,7 @@ struct PredicateLowering {
         case .chargePoint: accessor = .chargePoint
         case .owner: accessor = .owner
         case .now:
-            guard case .literal(.string(let text)) = comparison.operand, let seconds = Resolver.parseDateTime(text) else {
+            guard case .literal(.string(let text)) = comparison.operand, let seconds = RFC3339Time.parse(text) else {
                 return .constant(false)
             }
             let test: ValueTest = switch comparison.op {

@@ -1,4 +1,5 @@
 import Foundation
+import OCPP
 
 extension Resolver {
     /// `now` compares by order with RFC 3339 date-times: `now < "2027-01-31T00:00:00Z"`.
@@ -13,21 +14,11 @@ extension Resolver {
                    help: "write it like `\"2027-01-31T00:00:00Z\"`")
             return false
         }
-        guard Self.parseDateTime(text) != nil else {
+        guard RFC3339Time.parse(text) != nil else {
             report(.typeMismatch, "`\(text)` is not a date-time", at: comparison.operand.span,
                    help: "write an RFC 3339 date-time with a time zone, like `\"2027-01-31T00:00:00Z\"`")
             return false
         }
         return true
-    }
-
-    /// Seconds since 1970 of an RFC 3339 date-time with a zone (`Z` or an offset).
-    static func parseDateTime(_ text: String) -> Double? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)?.timeIntervalSince1970
     }
 }

@@ -234,7 +234,7 @@ struct PolicyTestLoader {
 
     /// A `now:` date-time.
     private mutating func parseNow(_ node: Node) -> Double? {
-        guard let text = node.text, let seconds = PolicyClock.parse(text) else {
+        guard let text = node.text, let seconds = RFC3339Time.parse(text) else {
             problems.append(TestFileProblem(file: file, at: node, "`now` must be an RFC 3339 date-time, found \(node.kindDescription)",
                                             help: "write it with a time zone, like `now: \"2026-12-01T12:00:00Z\"`"))
             return nil
