@@ -1,0 +1,123 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `chargemux run` and `chargemux reload` as an operator uses them: a real process, real signals.
+@Suite("chargemux run and reload", .timeLimit(.minutes(1)))
+struct RunCommandTests {
+    /// A temporary site: a policy and a config whose backends are not running (the gateway
+    /// starts anyway and keeps trying them).
+    final class Site {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chargemux-run-\(UUID().uuidString)")
+        var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
+        var policyPath: String { folder.appendingPathComponent("site.policy").path }
+
+        init(port: Int) throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try writePolicy("route Heartbeat to gateway\nroute Authorize to billing\n")
+            try """
+                listen:
+                  - { address: "127.0.0.1:\(port)", path: /ocpp, securityProfile: 1 }
+                policy: site.policy
+                chargePoints:
+                  - { id: "CP-*", password: "run-test-password-0123" }
+                backends:
+                  - { name: billing, url: "ws://127.0.0.1:9/ocpp", securityProfile: 0 }
+                """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+
+        func writePolicy(_ rules: String) throws {
+            try ("policy \"run-test\" for ocpp 1.6\n" + rules).write(toFile: policyPath, atomically: true, encoding: .utf8)
+        }
+
+        deinit { try? FileManager.default.removeItem(at: folder) }
+    }
+
+    /// Collects a process's standard error as it arrives.
+    final class Output: @unchecked Sendable {
+        // @unchecked: guarded by `lock`.
+        private let lock = NSLock()
+        private var text = ""
+
+        func append(_ data: Data) { lock.withLock { text += String(decoding: data, as: UTF8.self) } }
+        var value: String { lock.withLock { text } }
+
+        /// Waits until `needle` has appeared `count` times, or the deadline passes.
+        func waitFor(_ needle: String, count: Int = 1, seconds: Double = 15) async -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if value.components(separatedBy: needle).count - 1 >= count { return true }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return false
+        }
+    }
+
+    @Test("run starts, reload takes a valid policy and refuses an invalid one, SIGTERM stops it")
+    func runAndReload() async throws {
+        let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
+        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--config", site.configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = Pipe()
+        let output = Output()
+        errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        #expect(await output.waitFor("gateway started"), "\(output.value)")
+        #expect(FileManager.default.fileExists(atPath: site.folder.appendingPathComponent("chargemux.pid").path))
+
+        try site.writePolicy("route Heartbeat to gateway\nroute Authorize, StartTransaction to billing\n")
+        let reload = try runReload(binary, site)
+        #expect(reload == 0)
+        #expect(await output.waitFor("policy reloaded"), "\(output.value)")
+
+        try site.writePolicy("route Heartbeat to gateway\nroute Authorise to billing\n")
+        #expect(try runReload(binary, site) == 0)
+        #expect(await output.waitFor("policy reload refused"), "\(output.value)")
+        #expect(output.value.contains("error[E200]: unknown action `Authorise`"))
+        #expect(process.isRunning)
+
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(output.value)")
+        #expect(!output.value.contains("run-test-password-0123"))
+        #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent("chargemux.pid").path))
+    }
+
+    @Test("run refuses to start on a policy error, naming file, line and column")
+    func refusesBadPolicy() throws {
+        let binary = try #require(ExecutableTests.executable)
+        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        try site.writePolicy("route Heartbeat to gateway\nroute Authorize to billling\n")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--config", site.configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("site.policy:3:20: error[E205]: backend `billling` is not in the gateway config"), "\(text)")
+        #expect(text.contains("did you mean `billing`?"))
+    }
+
+    private func runReload(_ binary: String, _ site: Site) throws -> Int32 {
+        let reload = Process()
+        reload.executableURL = URL(fileURLWithPath: binary)
+        reload.arguments = ["reload", "--config", site.configPath]
+        reload.standardOutput = Pipe()
+        reload.standardError = Pipe()
+        try reload.run()
+        reload.waitUntilExit()
+        return reload.terminationStatus
+    }
+}
