@@ -3,10 +3,6 @@ import Runtime
 
 /// Backends calling the charge point: permission, the gateway's own refusals, one call at a time.
 extension ChargePointSession {
-    /// Configuration keys that change how the charge point connects: changing them through the
-    /// gateway would cut the gateway out of its own link, so no policy can allow it.
-    static let protectedConfigurationKeys: Set<String> = ["authorizationkey", "securityprofile"]
-
     /// What a backend may still send while the charge point is Pending with it (OCPP 1.6 §4.2.1).
     static let pendingBackendActions: Set<String> = ["GetConfiguration", "ChangeConfiguration", "TriggerMessage"]
 
@@ -49,12 +45,8 @@ extension ChargePointSession {
         if let problem = violation(of: payload, against: spec.request) {
             return refuse(problem.code, problem.message, verdict: .rejected(code: problem.code))
         }
-        if action == "ChangeConfiguration", let key = payload["key"]?.stringValue,
-            Self.protectedConfigurationKeys.contains(key.lowercased())
-        {
-            return refuse("SecurityError",
-                          "changing `\(key)` would cut the gateway out of its own link to the charge point; "
-                              + "change it at the gateway instead", verdict: .denied)
+        if let reason = Self.linkProtectionRefusal(action: action, payload: payload) {
+            return refuse("SecurityError", reason, verdict: .denied)
         }
         if let refusal = links[backend].registration.refusal,
             refusal == "Rejected" || !Self.pendingBackendActions.contains(action)
