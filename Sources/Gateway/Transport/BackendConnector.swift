@@ -195,7 +195,8 @@ public final class BackendConnector: Sendable {
 
     private func connect() {
         eventLoop.assertInEventLoop()
-        guard let host = url.host else { return }
+        // Foundation may keep the brackets of an IPv6 literal in `host`; connecting needs it bare.
+        guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return }
         let port = url.port ?? 80
         ClientBootstrap(group: eventLoop)
             .connectTimeout(options.connectTimeout)

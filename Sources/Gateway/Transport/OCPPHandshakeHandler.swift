@@ -111,7 +111,9 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             "status": "\(refusal.status.code)",
         ]
         if let id = refusal.chargePointId { metadata["chargePointId"] = "\(id)" }
-        logger.notice("refused charge point connection: \(refusal.logDescription)", metadata: metadata)
+        // A flood from a rate-limited address must not flood the log as well.
+        let level: Logger.Level = if case .rateLimited = refusal { .debug } else { .notice }
+        logger.log(level: level, "refused charge point connection: \(refusal.logDescription)", metadata: metadata)
         Self.writeRefusal(refusal, context: context)
     }
 
