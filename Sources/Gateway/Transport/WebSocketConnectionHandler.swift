@@ -113,7 +113,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     /// channel when the peer answers or after ``closeTimeout``. Does nothing if already closing.
     func close(code: WebSocketErrorCode, reason: String, promise: EventLoopPromise<Void>?) {
         guard case .open = state, let context else {
-            promise?.succeed()
+            // Already closing: the promise completes with the close that is under way.
+            if let promise, let context {
+                context.channel.closeFuture.cascade(to: promise)
+            } else {
+                promise?.succeed()
+            }
             return
         }
         state = .closing

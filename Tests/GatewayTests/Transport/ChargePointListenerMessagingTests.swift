@@ -162,7 +162,11 @@ struct ChargePointListenerMessagingTests {
         let promise = delegate.handle.eventLoop.makePromise(of: Void.self)
         delegate.handle.send(text: "too late", promise: promise)
         await #expect(throws: TransportError.notConnected) { try await promise.futureResult.get() }
+        // A second close while closing completes with the close under way.
+        let secondClose = delegate.handle.eventLoop.makePromise(of: Void.self)
+        delegate.handle.close(code: .normalClosure, reason: "", promise: secondClose)
         try await client.sendClose(code: 1008)
+        try await secondClose.futureResult.get()
         try await client.waitUntilClosed()
         try await waitUntil("didClose") { delegate.closeCode != nil }
         #expect(delegate.closeCode == .some(1008))
