@@ -127,6 +127,30 @@ struct ChargePointListenerMessagingTests {
         await harness.shutdown()
     }
 
+    @Test(arguments: [
+        [UInt8](repeating: 0xFF, count: 64),                  // reserved opcode, 64-bit length
+        [0x81, 0xFF] + [UInt8](repeating: 0x7F, count: 8),     // text frame claiming ~9 EB
+        [0x89, 0xFE, 0x01, 0x00, 1, 2, 3, 4],                 // ping with a 256-byte payload
+        [0x01, 0x80, 1, 2, 3, 4, 0x01, 0x80, 1, 2, 3, 4],     // a new text message inside a fragmented one
+        [0x80, 0x80, 1, 2, 3, 4],                             // continuation without a start
+    ])
+    func garbageAfterTheUpgradeClosesTheConnection(bytes: [UInt8]) async throws {
+        let harness = try await ListenerHarness.start()
+        let request = [
+            "GET /ocpp/CP-1 HTTP/1.1", "Host: x", "Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol: ocpp1.6", "Authorization: \(F.basic("CP-1", F.password))", "", "",
+        ].joined(separator: "\r\n")
+        let answer = try await RawHTTPClient.send(
+            port: harness.port, request: request, rawTail: bytes
+        )
+        #expect(answer.hasPrefix("HTTP/1.1 101"))
+        let delegate = try await harness.delegate()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.texts.isEmpty)
+        await harness.shutdown()
+    }
+
     @Test func pingIsAnsweredWithPong() async throws {
         let harness = try await ListenerHarness.start()
         let client = try await connect(harness)
