@@ -22,6 +22,7 @@ extension BackendConnector {
         let offered = subprotocol
         let maxFrameSize = options.maxFrameSize
         let closeTimeout = options.closeTimeout
+        let stallTimeout = options.stallTimeout
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             upgradePipelineHandler: { [self] channel, response in
@@ -32,7 +33,9 @@ extension BackendConnector {
                         channel.close(promise: nil)
                         return
                     }
-                    let handler = WebSocketConnectionHandler(isClient: true, closeTimeout: closeTimeout)
+                    let handler = WebSocketConnectionHandler(
+                        isClient: true, closeTimeout: closeTimeout, stallTimeout: stallTimeout
+                    )
                     try channel.pipeline.syncOperations.addHandlers([
                         WebSocketFrameValidator(peerIsClient: false),
                         NIOWebSocketFrameAggregator(

@@ -41,6 +41,8 @@ public final class BackendConnector: Sendable {
         public var handshakeTimeout: TimeAmount
         /// How long a close handshake may take.
         public var closeTimeout: TimeAmount
+        /// How long the backend may leave messages unread before the connection is dropped.
+        public var stallTimeout: TimeAmount
         /// The largest message accepted from the backend, in bytes.
         public var maxFrameSize: Int
 
@@ -48,8 +50,9 @@ public final class BackendConnector: Sendable {
         public init(
             backoff: Backoff = Backoff(), connectTimeout: TimeAmount = .seconds(10),
             handshakeTimeout: TimeAmount = .seconds(10), closeTimeout: TimeAmount = .seconds(5),
-            maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
+            stallTimeout: TimeAmount = .seconds(30), maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
         ) {
+            self.stallTimeout = stallTimeout
             self.backoff = backoff
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout

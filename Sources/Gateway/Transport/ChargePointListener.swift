@@ -26,17 +26,22 @@ public final class ChargePointListener: Sendable {
         public var handshakeTimeout: TimeAmount
         /// How long a close handshake may take before the connection is dropped.
         public var closeTimeout: TimeAmount
+        /// How long a charge point may leave the gateway's messages unread (its connection
+        /// unwritable) before it is disconnected.
+        public var stallTimeout: TimeAmount
         /// The limits on failed attempts per source address.
         public var rateLimit: AttemptRateLimiter.Configuration
 
         /// Options; the defaults accept OCPP 1.6 only.
         public init(
             supportedVersions: [OCPPVersion] = [.v16], handshakeTimeout: TimeAmount = .seconds(10),
-            closeTimeout: TimeAmount = .seconds(5), rateLimit: AttemptRateLimiter.Configuration = .default
+            closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
+            rateLimit: AttemptRateLimiter.Configuration = .default
         ) {
             self.supportedVersions = supportedVersions
             self.handshakeTimeout = handshakeTimeout
             self.closeTimeout = closeTimeout
+            self.stallTimeout = stallTimeout
             self.rateLimit = rateLimit
         }
     }

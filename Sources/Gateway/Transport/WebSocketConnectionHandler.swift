@@ -9,7 +9,9 @@ import NIOWebSocket
 /// answered with pongs. A close from the peer is echoed and the channel closed; a close we start
 /// (``close(code:reason:promise:)``) waits up to ``closeTimeout`` for the peer's close frame.
 /// ``onClose`` runs exactly once, when the channel goes inactive. Frames we send are masked when
-/// we are the client, as RFC 6455 requires.
+/// we are the client, as RFC 6455 requires. A peer that stops reading while we write to it (the
+/// channel stays unwritable for ``stallTimeout``) is disconnected, so its unsent messages cannot
+/// pile up in memory.
 final class WebSocketConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -29,14 +31,17 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
 
     private let isClient: Bool
     private let closeTimeout: TimeAmount
+    private let stallTimeout: TimeAmount
+    private var stallTimer: Scheduled<Void>?
     private var state = State.open
     private var context: ChannelHandlerContext?
     private var closeCode: WebSocketErrorCode?
     private var closeTimer: Scheduled<Void>?
 
-    init(isClient: Bool, closeTimeout: TimeAmount = .seconds(5)) {
+    init(isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30)) {
         self.isClient = isClient
         self.closeTimeout = closeTimeout
+        self.stallTimeout = stallTimeout
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -46,6 +51,21 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         closeTimer?.cancel()
+        stallTimer?.cancel()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+        } else if stallTimer == nil {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            stallTimer = context.eventLoop.scheduleTask(in: stallTimeout) {
+                // The peer is not reading: a close frame would queue behind everything else.
+                loopBoundContext.value.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -91,6 +111,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         state = .closed
         closeTimer?.cancel()
         closeTimer = nil
+        stallTimer?.cancel()
+        stallTimer = nil
         let onClose = self.onClose
         self.onClose = nil
         self.onText = nil

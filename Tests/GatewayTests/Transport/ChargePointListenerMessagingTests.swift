@@ -207,6 +207,29 @@ struct ChargePointListenerMessagingTests {
         await harness.shutdown()
     }
 
+    @Test func chargePointThatStopsReadingIsDisconnected() async throws {
+        let harness = try await ListenerHarness.start(
+            options: .init(closeTimeout: .seconds(1), stallTimeout: .milliseconds(300)), echo: false
+        )
+        let bystander = try await connect(harness, id: "CP-2")
+        let client = try await connect(harness)
+        try await client.stopReading()
+        let delegate = try await waitFor("the stalled connection's delegate") {
+            harness.delegates.all.first { $0.identity.id == "CP-1" }
+        }
+        let message = String(repeating: "m", count: 60_000)
+        // Far more than the loopback socket buffers hold, so the channel becomes unwritable.
+        for _ in 0..<600 { delegate.handle.send(text: message) }
+        try await waitUntil("the stalled connection to be dropped", timeout: .seconds(10)) { delegate.closeCode != nil }
+        #expect(delegate.closeCode == .some(nil))
+        try await bystander.send(text: "unaffected")
+        let other = try await waitFor("the bystander's delegate") { harness.delegates.all.first { $0.identity.id == "CP-2" } }
+        try await waitUntil("the bystander's message") { other.texts == ["unaffected"] }
+        await client.close()
+        await bystander.close()
+        await harness.shutdown()
+    }
+
     @Test func secondConnectionWithSameIdReplacesTheFirst() async throws {
         let harness = try await ListenerHarness.start()
         let first = try await connect(harness)
