@@ -60,6 +60,8 @@ struct BackendConnectorTests {
         #expect(server.texts.all == [#"[2,"b1","Heartbeat",{}]"#])
         server.broadcast("from backend")
         try await waitUntil("the backend's message") { delegate.received.last == "from backend" }
+        server.broadcastFragmented([#"[2,"r1","#, #""Reset","#, #"{"type":"Hard"}]"#])
+        try await waitUntil("the reassembled message") { delegate.received.last == #"[2,"r1","Reset",{"type":"Hard"}]"# }
         try await connector.stop().get()
         try await waitUntil("disconnected") { delegate.disconnectedCount == 1 }
         #expect(delegate.offLoop.all.isEmpty)

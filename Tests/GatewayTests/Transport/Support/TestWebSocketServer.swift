@@ -75,6 +75,20 @@ final class TestWebSocketServer: Sendable {
         }
     }
 
+    /// Sends `parts` to every open connection as one fragmented text message.
+    func broadcastFragmented(_ parts: [String]) {
+        for channel in connections.withLockedValue({ $0 }) {
+            for (index, part) in parts.enumerated() {
+                let frame = WebSocketFrame(
+                    fin: index == parts.count - 1, opcode: index == 0 ? .text : .continuation,
+                    data: channel.allocator.buffer(string: part)
+                )
+                channel.write(frame, promise: nil)
+            }
+            channel.flush()
+        }
+    }
+
     func shutdown() async {
         dropAll()
         try? await serverChannel.close()
