@@ -120,6 +120,14 @@ public final class ChargePointListener: Sendable {
         return servers.compactMap(\.localAddress)
     }
 
+    /// The addresses bound while running (empty before ``start()`` and after ``shutdown()``).
+    public var boundAddresses: [SocketAddress] {
+        lifecycle.withLockedValue { state in
+            if case .running(let servers) = state { return servers.compactMap(\.localAddress) }
+            return []
+        }
+    }
+
     /// Stops listening and closes every connection (open WebSockets with 1001 "going away"),
     /// waiting at most the close timeout for their close handshakes.
     public func shutdown() async {
