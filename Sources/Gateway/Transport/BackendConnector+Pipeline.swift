@@ -23,6 +23,7 @@ extension BackendConnector {
         let maxFrameSize = options.maxFrameSize
         let closeTimeout = options.closeTimeout
         let stallTimeout = options.stallTimeout
+        let pingInterval = options.pingInterval
         let upgrader = NIOWebSocketClientUpgrader(
             maxFrameSize: maxFrameSize, automaticErrorHandling: false,
             upgradePipelineHandler: { [self] channel, response in
@@ -34,7 +35,8 @@ extension BackendConnector {
                         return
                     }
                     let handler = WebSocketConnectionHandler(
-                        isClient: true, closeTimeout: closeTimeout, stallTimeout: stallTimeout
+                        isClient: true, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
+                        pingInterval: pingInterval
                     )
                     try channel.pipeline.syncOperations.addHandlers([
                         WebSocketFrameValidator(peerIsClient: false),

@@ -43,6 +43,9 @@ public final class BackendConnector: Sendable {
         public var closeTimeout: TimeAmount
         /// How long the backend may leave messages unread before the connection is dropped.
         public var stallTimeout: TimeAmount
+        /// How often to ping the backend; a backend silent for a whole interval (no pong, no
+        /// message) is taken for dead and the connector reconnects. `nil` (the default): no pings.
+        public var pingInterval: TimeAmount?
         /// The largest message accepted from the backend, in bytes.
         public var maxFrameSize: Int
 
@@ -50,9 +53,11 @@ public final class BackendConnector: Sendable {
         public init(
             backoff: Backoff = Backoff(), connectTimeout: TimeAmount = .seconds(10),
             handshakeTimeout: TimeAmount = .seconds(10), closeTimeout: TimeAmount = .seconds(5),
-            stallTimeout: TimeAmount = .seconds(30), maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
+            stallTimeout: TimeAmount = .seconds(30), pingInterval: TimeAmount? = nil,
+            maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
         ) {
             self.stallTimeout = stallTimeout
+            self.pingInterval = pingInterval
             self.backoff = backoff
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout

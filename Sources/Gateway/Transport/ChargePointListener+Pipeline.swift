@@ -32,6 +32,7 @@ extension ChargePointListener {
         let maxFrameSize = config.maxFrameSize
         let closeTimeout = options.closeTimeout
         let stallTimeout = options.stallTimeout
+        let pingInterval = options.pingInterval
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize,
@@ -50,7 +51,8 @@ extension ChargePointListener {
                         throw TransportError.notConnected
                     }
                     let handler = WebSocketConnectionHandler(
-                        isClient: false, closeTimeout: closeTimeout, stallTimeout: stallTimeout
+                        isClient: false, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
+                        pingInterval: pingInterval
                     )
                     try channel.pipeline.syncOperations.addHandlers([
                         WebSocketFrameValidator(peerIsClient: true),

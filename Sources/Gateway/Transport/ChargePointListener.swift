@@ -29,6 +29,10 @@ public final class ChargePointListener: Sendable {
         /// How long a charge point may leave the gateway's messages unread (its connection
         /// unwritable) before it is disconnected.
         public var stallTimeout: TimeAmount
+        /// How often to ping charge points; one silent for a whole interval (no pong, no message)
+        /// is taken for dead and disconnected. `nil` (the default): no pings, as charge points
+        /// usually ping the central system themselves.
+        public var pingInterval: TimeAmount?
         /// The limits on failed attempts per source address.
         public var rateLimit: AttemptRateLimiter.Configuration
 
@@ -36,8 +40,9 @@ public final class ChargePointListener: Sendable {
         public init(
             supportedVersions: [OCPPVersion] = [.v16], handshakeTimeout: TimeAmount = .seconds(10),
             closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
-            rateLimit: AttemptRateLimiter.Configuration = .default
+            pingInterval: TimeAmount? = nil, rateLimit: AttemptRateLimiter.Configuration = .default
         ) {
+            self.pingInterval = pingInterval
             self.supportedVersions = supportedVersions
             self.handshakeTimeout = handshakeTimeout
             self.closeTimeout = closeTimeout

@@ -11,7 +11,8 @@ import NIOWebSocket
 /// ``onClose`` runs exactly once, when the channel goes inactive. Frames we send are masked when
 /// we are the client, as RFC 6455 requires. A peer that stops reading while we write to it (the
 /// channel stays unwritable for ``stallTimeout``) is disconnected, so its unsent messages cannot
-/// pile up in memory.
+/// pile up in memory. With a ``pingInterval``, a ping goes out every interval and a peer that sent
+/// nothing at all (not even the pong) during a whole interval is taken for dead and disconnected.
 final class WebSocketConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -33,25 +34,51 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private let closeTimeout: TimeAmount
     private let stallTimeout: TimeAmount
     private var stallTimer: Scheduled<Void>?
+    private let pingInterval: TimeAmount?
+    private var pingTask: RepeatedTask?
+    private var heardFromPeer = true
     private var state = State.open
     private var context: ChannelHandlerContext?
     private var closeCode: WebSocketErrorCode?
     private var closeTimer: Scheduled<Void>?
 
-    init(isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30)) {
+    init(
+        isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
+        pingInterval: TimeAmount? = nil
+    ) {
         self.isClient = isClient
         self.closeTimeout = closeTimeout
         self.stallTimeout = stallTimeout
+        self.pingInterval = pingInterval
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if let pingInterval, pingInterval > .zero {
+            let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+            pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
+                loopBoundSelf.value.keepaliveTick()
+            }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         closeTimer?.cancel()
         stallTimer?.cancel()
+        pingTask?.cancel()
+    }
+
+    /// Every ping interval: drop a peer that was silent since the last ping, else ping it.
+    private func keepaliveTick() {
+        guard case .open = state, let context else { return }
+        guard heardFromPeer else {
+            context.close(promise: nil)
+            return
+        }
+        heardFromPeer = false
+        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: maskKey(), data: context.channel.allocator.buffer(capacity: 0))
+        context.writeAndFlush(Self.wrapOutboundOut(ping), promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -70,6 +97,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
+        heardFromPeer = true
         switch frame.opcode {
         case .text:
             guard case .open = state else { return }
@@ -113,6 +141,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         closeTimer = nil
         stallTimer?.cancel()
         stallTimer = nil
+        pingTask?.cancel()
+        pingTask = nil
         let onClose = self.onClose
         self.onClose = nil
         self.onText = nil

@@ -217,6 +217,37 @@ struct BackendConnectorTests {
         await server.shutdown()
     }
 
+    @Test func pingsKeepALiveBackendConnected() async throws {
+        let server = try await TestWebSocketServer.start()
+        let delegate = RecordingConnectorDelegate()
+        let connector = try BackendConnector(
+            backend: backend(port: server.port), chargePointId: "CP-1", version: .v16, eventLoop: F.group.next(),
+            options: .init(backoff: Self.fastBackoff, pingInterval: .milliseconds(50)), logger: LogCapture().logger,
+            delegate: delegate
+        )
+        connector.start()
+        try await waitUntil("five pings") { server.pings.all.count >= 5 }
+        #expect(delegate.connectedCount == 1)
+        #expect(delegate.disconnectedCount == 0)
+        try await connector.stop().get()
+        await server.shutdown()
+    }
+
+    @Test func aBackendThatStopsAnsweringIsDroppedAndRedialled() async throws {
+        let server = try await TestWebSocketServer.start(answerPings: false)
+        let delegate = RecordingConnectorDelegate()
+        let connector = try BackendConnector(
+            backend: backend(port: server.port), chargePointId: "CP-1", version: .v16, eventLoop: F.group.next(),
+            options: .init(backoff: Self.fastBackoff, pingInterval: .milliseconds(50)), logger: LogCapture().logger,
+            delegate: delegate
+        )
+        connector.start()
+        try await waitUntil("the silent backend to be dropped") { delegate.disconnectedCount >= 1 }
+        try await waitUntil("a new connection") { delegate.connectedCount >= 2 }
+        try await connector.stop().get()
+        await server.shutdown()
+    }
+
     @Test func refusesTLSAndNonWebSocketURLs() throws {
         let wss = GatewayConfig.Backend(
             name: "tls", url: URL(string: "wss://127.0.0.1:1/ocpp")!, ocppVersion: .v16, securityProfile: .tlsBasicAuth,

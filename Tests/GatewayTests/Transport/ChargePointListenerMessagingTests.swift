@@ -230,6 +230,18 @@ struct ChargePointListenerMessagingTests {
         await harness.shutdown()
     }
 
+    @Test func silentChargePointIsPingedAndThenDropped() async throws {
+        let harness = try await ListenerHarness.start(options: .init(closeTimeout: .seconds(1), pingInterval: .milliseconds(50)))
+        // The test client never answers pings.
+        let client = try await connect(harness)
+        _ = try await client.frame(.ping)
+        try await client.waitUntilClosed()
+        let delegate = try await harness.delegate()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.closeCode == .some(nil))
+        await harness.shutdown()
+    }
+
     @Test func secondConnectionWithSameIdReplacesTheFirst() async throws {
         let harness = try await ListenerHarness.start()
         let first = try await connect(harness)
