@@ -43,7 +43,7 @@ public final class BackendConnector: Sendable {
         public var closeTimeout: TimeAmount
         /// How long the backend may leave messages unread before the connection is dropped.
         public var stallTimeout: TimeAmount
-        /// How often to ping the backend; a backend silent for a whole interval (no pong, no
+        /// How often to ping the backend; a backend silent for two whole intervals (no pong, no
         /// message) is taken for dead and the connector reconnects. `nil` (the default): no pings.
         public var pingInterval: TimeAmount?
         /// The largest message accepted from the backend, in bytes.

@@ -29,7 +29,7 @@ public final class ChargePointListener: Sendable {
         /// How long a charge point may leave the gateway's messages unread (its connection
         /// unwritable) before it is disconnected.
         public var stallTimeout: TimeAmount
-        /// How often to ping charge points; one silent for a whole interval (no pong, no message)
+        /// How often to ping charge points; one silent for two whole intervals (no pong, no message)
         /// is taken for dead and disconnected. `nil` (the default): no pings, as charge points
         /// usually ping the central system themselves.
         public var pingInterval: TimeAmount?

@@ -12,7 +12,7 @@ import NIOWebSocket
 /// we are the client, as RFC 6455 requires. A peer that stops reading while we write to it (the
 /// channel stays unwritable for ``stallTimeout``) is disconnected, so its unsent messages cannot
 /// pile up in memory. With a ``pingInterval``, a ping goes out every interval and a peer that sent
-/// nothing at all (not even the pong) during a whole interval is taken for dead and disconnected.
+/// nothing at all (not even a pong) during two whole intervals is taken for dead and disconnected.
 final class WebSocketConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -37,6 +37,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private let pingInterval: TimeAmount?
     private var pingTask: RepeatedTask?
     private var heardFromPeer = true
+    private var silentIntervals = 0
     private var state = State.open
     private var context: ChannelHandlerContext?
     private var closeCode: WebSocketErrorCode?
@@ -69,10 +70,11 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         pingTask?.cancel()
     }
 
-    /// Every ping interval: drop a peer that was silent since the last ping, else ping it.
+    /// Every ping interval: drop a peer that was silent for two whole intervals, else ping it.
     private func keepaliveTick() {
         guard case .open = state, let context else { return }
-        guard heardFromPeer else {
+        silentIntervals = heardFromPeer ? 0 : silentIntervals + 1
+        guard silentIntervals < 2 else {
             context.close(promise: nil)
             return
         }
