@@ -158,7 +158,8 @@ struct BackendConnectorTests {
         connector.start()
         try await waitUntil("two attempts") { server.upgradeCount >= 2 }
         try await connector.stop().get()
-        try await Task.sleep(for: .milliseconds(200))
+        // An attempt already under way may still reach the server; give it time to land.
+        try await Task.sleep(for: .seconds(1))
         let afterStop = server.upgradeCount
         try await Task.sleep(for: .milliseconds(400))
         #expect(server.upgradeCount == afterStop)
