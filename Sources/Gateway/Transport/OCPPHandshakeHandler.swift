@@ -98,6 +98,16 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
+        if error is HTTPParserError, case .awaitingHead = state {
+            let address = Self.sourceAddress(of: context.channel)
+            // Like other refusals, but an address already over its limit is logged at debug only.
+            let level: Logger.Level = rateLimiter.check(address).allowed ? .notice : .debug
+            rateLimiter.recordFailure(address)
+            logger.log(level: level, "refused charge point connection: malformed http request", metadata: [
+                "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+                "listener": "\(listener.address)", "status": "400",
+            ])
+        }
         state = .refused
         context.close(promise: nil)
     }
