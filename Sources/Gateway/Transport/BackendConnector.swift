@@ -7,12 +7,6 @@ import NIOPosix
 import NIOWebSocket
 import OCPP
 
-/// What a ``BackendConnector`` reports; always on its event loop.
-public protocol BackendConnectorDelegate: AnyObject {
-    /// The connector connected, lost its connection or received a text message.
-    func connector(_ connector: BackendConnector, didEmit event: BackendConnector.Event)
-}
-
 /// Keeps one OCPP-J WebSocket connection to a backend open on behalf of one charge point.
 ///
 /// It connects to ``GatewayConfig/Backend/url(for:)`` (`ws://` only for now), offers one OCPP
@@ -47,6 +41,11 @@ public final class BackendConnector: Sendable {
         public var handshakeTimeout: TimeAmount
         /// How long a close handshake may take.
         public var closeTimeout: TimeAmount
+        /// How long the backend may leave messages unread before the connection is dropped.
+        public var stallTimeout: TimeAmount
+        /// How often to ping the backend; a backend silent for two whole intervals (no pong, no
+        /// message) is taken for dead and the connector reconnects. `nil` (the default): no pings.
+        public var pingInterval: TimeAmount?
         /// The largest message accepted from the backend, in bytes.
         public var maxFrameSize: Int
 
@@ -54,8 +53,11 @@ public final class BackendConnector: Sendable {
         public init(
             backoff: Backoff = Backoff(), connectTimeout: TimeAmount = .seconds(10),
             handshakeTimeout: TimeAmount = .seconds(10), closeTimeout: TimeAmount = .seconds(5),
+            stallTimeout: TimeAmount = .seconds(30), pingInterval: TimeAmount? = nil,
             maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
         ) {
+            self.stallTimeout = stallTimeout
+            self.pingInterval = pingInterval
             self.backoff = backoff
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout
@@ -81,10 +83,10 @@ public final class BackendConnector: Sendable {
     /// The event loop the connector and its delegate run on.
     public let eventLoop: any EventLoop
 
-    private let url: URL
-    private let password: Secret?
-    private let options: Options
-    private let logger: Logger
+    let url: URL
+    let password: Secret?
+    let options: Options
+    let logger: Logger
     private let delegate: NIOLoopBoundBox<(any BackendConnectorDelegate)?>
     private let state = NIOLockedValueBox(State.idle)
     /// Failed attempts since the last stable connection; only touched on the event loop.
@@ -195,7 +197,8 @@ public final class BackendConnector: Sendable {
 
     private func connect() {
         eventLoop.assertInEventLoop()
-        guard let host = url.host else { return }
+        // Foundation may keep the brackets of an IPv6 literal in `host`; connecting needs it bare.
+        guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return }
         let port = url.port ?? 80
         ClientBootstrap(group: eventLoop)
             .connectTimeout(options.connectTimeout)
@@ -225,69 +228,8 @@ public final class BackendConnector: Sendable {
             }
     }
 
-    private func configurePipeline(channel: any Channel, host: String, port: Int) throws {
-        // TLS seam: for wss:// an NIOSSLClientHandler goes first here; nothing after it changes.
-        let requestEncoder = HTTPRequestEncoder()
-        let responseDecoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
-        let handshake = BackendHandshakeHandler(request: upgradeRequest(host: host, port: port), timeout: options.handshakeTimeout)
-        let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
-        let offered = subprotocol
-        let maxFrameSize = options.maxFrameSize
-        let closeTimeout = options.closeTimeout
-        let upgrader = NIOWebSocketClientUpgrader(
-            maxFrameSize: maxFrameSize, automaticErrorHandling: false,
-            upgradePipelineHandler: { [self] channel, response in
-                channel.eventLoop.makeCompletedFuture {
-                    let answered = OCPPUpgradeDecision.headerTokens(response.headers, "sec-websocket-protocol", lowercased: false)
-                    guard answered == [offered] else {
-                        loopBoundHandshake.value.failure = "backend answered subprotocol \(answered) instead of \(offered)"
-                        channel.close(promise: nil)
-                        return
-                    }
-                    let handler = WebSocketConnectionHandler(isClient: true, closeTimeout: closeTimeout)
-                    try channel.pipeline.syncOperations.addHandlers([
-                        WebSocketFrameValidator(peerIsClient: false),
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
-                            maxAccumulatedFrameSize: maxFrameSize
-                        ),
-                        handler,
-                    ])
-                    self.upgraded(channel: channel, handler: handler)
-                }
-            }
-        )
-        let upgradeHandler = NIOHTTPClientUpgradeHandler(
-            upgraders: [upgrader], httpHandlers: [requestEncoder, responseDecoder, handshake],
-            upgradeCompletionHandler: { _ in }
-        )
-        try channel.pipeline.syncOperations.addHandlers([requestEncoder, responseDecoder, upgradeHandler, handshake])
-        channel.closeFuture.whenComplete { [logger] _ in
-            if let failure = loopBoundHandshake.value.failure {
-                logger.notice("backend connection attempt failed: \(failure)")
-            }
-        }
-    }
-
-    private func upgradeRequest(host: String, port: Int) -> HTTPRequestHead {
-        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        var target = components?.percentEncodedPath ?? "/"
-        if target.isEmpty { target = "/" }
-        if let query = components?.percentEncodedQuery { target += "?" + query }
-        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
-        var headers = HTTPHeaders([
-            ("Host", hostHeader),
-            ("Sec-WebSocket-Protocol", subprotocol),
-            ("Content-Length", "0"),
-        ])
-        if let password {
-            headers.add(name: "Authorization", value: BasicAuthorization(user: chargePointId, password: password.reveal()).headerValue)
-        }
-        return HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
-    }
-
     /// On the event loop, once the upgrade succeeded and the WebSocket handlers are in place.
-    private func upgraded(channel: any Channel, handler: WebSocketConnectionHandler) {
+    func upgraded(channel: any Channel, handler: WebSocketConnectionHandler) {
         let handle = ConnectionHandle(chargePointId: chargePointId, subprotocol: subprotocol, channel: channel, handler: handler)
         let isCurrent = state.withLockedValue { state -> Bool in
             guard case .connecting(let connecting) = state, connecting === channel || connecting == nil else { return false }
@@ -376,58 +318,3 @@ public final class BackendConnector: Sendable {
         }
     }
 }
-
-/// Sends the upgrade request when the connection is up, and closes the connection when the
-/// backend answers anything but a successful upgrade or does not answer in time.
-final class BackendHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    /// Why the attempt failed, for the log; never contains credentials.
-    var failure: String?
-
-    private let request: HTTPRequestHead
-    private let timeout: TimeAmount
-    private var timer: Scheduled<Void>?
-
-    init(request: HTTPRequestHead, timeout: TimeAmount) {
-        self.request = request
-        self.timeout = timeout
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(.head(request)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: timeout) {
-            loopBoundSelf.value.failure = "no upgrade response in time"
-            loopBoundContext.value.close(promise: nil)
-        }
-        context.fireChannelActive()
-    }
-
-    func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .head(let response) = Self.unwrapInboundIn(data), failure == nil {
-            failure = "backend answered HTTP \(response.status.code)"
-        }
-        context.close(promise: nil)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if failure == nil { failure = "upgrade failed: \(error)" }
-        context.close(promise: nil)
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        timer?.cancel()
-        context.fireChannelInactive()
-    }
-}
-
-@available(*, unavailable)
-extension BackendHandshakeHandler: Sendable {}

@@ -31,6 +31,8 @@ extension ChargePointListener {
         let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
         let maxFrameSize = config.maxFrameSize
         let closeTimeout = options.closeTimeout
+        let stallTimeout = options.stallTimeout
+        let pingInterval = options.pingInterval
 
         let upgrader = NIOWebSocketServerUpgrader(
             maxFrameSize: maxFrameSize,
@@ -48,7 +50,10 @@ extension ChargePointListener {
                     guard let accepted = loopBoundHandshake.value.accepted else {
                         throw TransportError.notConnected
                     }
-                    let handler = WebSocketConnectionHandler(isClient: false, closeTimeout: closeTimeout)
+                    let handler = WebSocketConnectionHandler(
+                        isClient: false, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
+                        pingInterval: pingInterval
+                    )
                     try channel.pipeline.syncOperations.addHandlers([
                         WebSocketFrameValidator(peerIsClient: true),
                         NIOWebSocketFrameAggregator(

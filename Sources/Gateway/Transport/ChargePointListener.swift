@@ -26,17 +26,27 @@ public final class ChargePointListener: Sendable {
         public var handshakeTimeout: TimeAmount
         /// How long a close handshake may take before the connection is dropped.
         public var closeTimeout: TimeAmount
+        /// How long a charge point may leave the gateway's messages unread (its connection
+        /// unwritable) before it is disconnected.
+        public var stallTimeout: TimeAmount
+        /// How often to ping charge points; one silent for two whole intervals (no pong, no message)
+        /// is taken for dead and disconnected. `nil` (the default): no pings, as charge points
+        /// usually ping the central system themselves.
+        public var pingInterval: TimeAmount?
         /// The limits on failed attempts per source address.
         public var rateLimit: AttemptRateLimiter.Configuration
 
         /// Options; the defaults accept OCPP 1.6 only.
         public init(
             supportedVersions: [OCPPVersion] = [.v16], handshakeTimeout: TimeAmount = .seconds(10),
-            closeTimeout: TimeAmount = .seconds(5), rateLimit: AttemptRateLimiter.Configuration = .default
+            closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
+            pingInterval: TimeAmount? = nil, rateLimit: AttemptRateLimiter.Configuration = .default
         ) {
+            self.pingInterval = pingInterval
             self.supportedVersions = supportedVersions
             self.handshakeTimeout = handshakeTimeout
             self.closeTimeout = closeTimeout
+            self.stallTimeout = stallTimeout
             self.rateLimit = rateLimit
         }
     }
@@ -113,6 +123,14 @@ public final class ChargePointListener: Sendable {
         let bound = servers
         lifecycle.withLockedValue { $0 = .running(servers: bound) }
         return servers.compactMap(\.localAddress)
+    }
+
+    /// The addresses bound while running (empty before ``start()`` and after ``shutdown()``).
+    public var boundAddresses: [SocketAddress] {
+        lifecycle.withLockedValue { state in
+            if case .running(let servers) = state { return servers.compactMap(\.localAddress) }
+            return []
+        }
     }
 
     /// Stops listening and closes every connection (open WebSockets with 1001 "going away"),

@@ -5,7 +5,7 @@ import NIOWebSocket
 ///
 /// Sendable and callable from any thread or task; work hops to the connection's event loop.
 /// Delegate callbacks for the connection run on ``eventLoop``.
-public final class ConnectionHandle: Sendable, CustomStringConvertible {
+public final class ConnectionHandle: Sendable, Hashable, CustomStringConvertible {
     /// The charge point id the connection belongs to (on a backend connection: the id the gateway
     /// connects as).
     public let chargePointId: String
@@ -57,6 +57,12 @@ public final class ConnectionHandle: Sendable, CustomStringConvertible {
 
     /// Succeeds when the connection's channel has closed.
     public var closeFuture: EventLoopFuture<Void> { channel.closeFuture }
+
+    /// Handles are equal when they are the same connection.
+    public static func == (lhs: ConnectionHandle, rhs: ConnectionHandle) -> Bool { lhs === rhs }
+
+    /// Hashes the connection's identity.
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
 
     /// `chargePointId@remoteAddress (subprotocol)`.
     public var description: String {

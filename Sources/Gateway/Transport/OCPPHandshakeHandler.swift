@@ -98,6 +98,16 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             context.fireErrorCaught(error)
             return
         }
+        if error is HTTPParserError, case .awaitingHead = state {
+            let address = Self.sourceAddress(of: context.channel)
+            // Like other refusals, but an address already over its limit is logged at debug only.
+            let level: Logger.Level = rateLimiter.check(address).allowed ? .notice : .debug
+            rateLimiter.recordFailure(address)
+            logger.log(level: level, "refused charge point connection: malformed http request", metadata: [
+                "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+                "listener": "\(listener.address)", "status": "400",
+            ])
+        }
         state = .refused
         context.close(promise: nil)
     }
@@ -111,7 +121,9 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             "status": "\(refusal.status.code)",
         ]
         if let id = refusal.chargePointId { metadata["chargePointId"] = "\(id)" }
-        logger.notice("refused charge point connection: \(refusal.logDescription)", metadata: metadata)
+        // A flood from a rate-limited address must not flood the log as well.
+        let level: Logger.Level = if case .rateLimited = refusal { .debug } else { .notice }
+        logger.log(level: level, "refused charge point connection: \(refusal.logDescription)", metadata: metadata)
         Self.writeRefusal(refusal, context: context)
     }
 
@@ -142,26 +154,3 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
 
 @available(*, unavailable)
 extension OCPPHandshakeHandler: Sendable {}
-
-/// Answers any HTTP request that gets past ``OCPPHandshakeHandler`` but not through NIO's
-/// upgrader with `400 Bad Request` and closes, so no request is ever left unanswered.
-final class HTTPFallbackHandler: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias OutboundOut = HTTPServerResponsePart
-
-    private var answered = false
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard !answered else { return }
-        answered = true
-        OCPPHandshakeHandler.writeRefusal(.malformedHandshake, context: context)
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        // The upgrader reports a declined upgrade as an error before passing the request on;
-        // the request itself is answered in channelRead.
-    }
-}
-
-@available(*, unavailable)
-extension HTTPFallbackHandler: Sendable {}

@@ -9,7 +9,10 @@ import NIOWebSocket
 /// answered with pongs. A close from the peer is echoed and the channel closed; a close we start
 /// (``close(code:reason:promise:)``) waits up to ``closeTimeout`` for the peer's close frame.
 /// ``onClose`` runs exactly once, when the channel goes inactive. Frames we send are masked when
-/// we are the client, as RFC 6455 requires.
+/// we are the client, as RFC 6455 requires. A peer that stops reading while we write to it (the
+/// channel stays unwritable for ``stallTimeout``) is disconnected, so its unsent messages cannot
+/// pile up in memory. With a ``pingInterval``, a ping goes out every interval and a peer that sent
+/// nothing at all (not even a pong) during two whole intervals is taken for dead and disconnected.
 final class WebSocketConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -29,27 +32,74 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
 
     private let isClient: Bool
     private let closeTimeout: TimeAmount
+    private let stallTimeout: TimeAmount
+    private var stallTimer: Scheduled<Void>?
+    private let pingInterval: TimeAmount?
+    private var pingTask: RepeatedTask?
+    private var heardFromPeer = true
+    private var silentIntervals = 0
     private var state = State.open
     private var context: ChannelHandlerContext?
     private var closeCode: WebSocketErrorCode?
     private var closeTimer: Scheduled<Void>?
 
-    init(isClient: Bool, closeTimeout: TimeAmount = .seconds(5)) {
+    init(
+        isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
+        pingInterval: TimeAmount? = nil
+    ) {
         self.isClient = isClient
         self.closeTimeout = closeTimeout
+        self.stallTimeout = stallTimeout
+        self.pingInterval = pingInterval
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        if let pingInterval, pingInterval > .zero {
+            let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
+            pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
+                loopBoundSelf.value.keepaliveTick()
+            }
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         closeTimer?.cancel()
+        stallTimer?.cancel()
+        pingTask?.cancel()
+    }
+
+    /// Every ping interval: drop a peer that was silent for two whole intervals, else ping it.
+    private func keepaliveTick() {
+        guard case .open = state, let context else { return }
+        silentIntervals = heardFromPeer ? 0 : silentIntervals + 1
+        guard silentIntervals < 2 else {
+            context.close(promise: nil)
+            return
+        }
+        heardFromPeer = false
+        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: maskKey(), data: context.channel.allocator.buffer(capacity: 0))
+        context.writeAndFlush(Self.wrapOutboundOut(ping), promise: nil)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+        } else if stallTimer == nil {
+            let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
+            stallTimer = context.eventLoop.scheduleTask(in: stallTimeout) {
+                // The peer is not reading: a close frame would queue behind everything else.
+                loopBoundContext.value.close(promise: nil)
+            }
+        }
+        context.fireChannelWritabilityChanged()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = Self.unwrapInboundIn(data)
+        heardFromPeer = true
         switch frame.opcode {
         case .text:
             guard case .open = state else { return }
@@ -91,6 +141,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         state = .closed
         closeTimer?.cancel()
         closeTimer = nil
+        stallTimer?.cancel()
+        stallTimer = nil
+        pingTask?.cancel()
+        pingTask = nil
         let onClose = self.onClose
         self.onClose = nil
         self.onText = nil
@@ -113,7 +167,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     /// channel when the peer answers or after ``closeTimeout``. Does nothing if already closing.
     func close(code: WebSocketErrorCode, reason: String, promise: EventLoopPromise<Void>?) {
         guard case .open = state, let context else {
-            promise?.succeed()
+            // Already closing: the promise completes with the close that is under way.
+            if let promise, let context {
+                context.channel.closeFuture.cascade(to: promise)
+            } else {
+                promise?.succeed()
+            }
             return
         }
         state = .closing

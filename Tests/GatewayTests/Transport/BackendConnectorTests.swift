@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import NIOCore
+import NIOPosix
 import NIOWebSocket
 import Testing
 
@@ -60,6 +61,8 @@ struct BackendConnectorTests {
         #expect(server.texts.all == [#"[2,"b1","Heartbeat",{}]"#])
         server.broadcast("from backend")
         try await waitUntil("the backend's message") { delegate.received.last == "from backend" }
+        server.broadcastFragmented([#"[2,"r1","#, #""Reset","#, #"{"type":"Hard"}]"#])
+        try await waitUntil("the reassembled message") { delegate.received.last == #"[2,"r1","Reset",{"type":"Hard"}]"# }
         try await connector.stop().get()
         try await waitUntil("disconnected") { delegate.disconnectedCount == 1 }
         #expect(delegate.offLoop.all.isEmpty)
@@ -111,10 +114,13 @@ struct BackendConnectorTests {
     }
 
     @Test func keepsRetryingWhileTheBackendIsDown() async throws {
-        // Reserve a port, close it, and point the connector at it before anything listens there.
-        let probe = try await TestWebSocketServer.start()
-        let port = probe.port
-        await probe.shutdown()
+        // A backend that accepts TCP connections and drops them at once: every attempt fails, and
+        // the port stays taken (a freed port could be reused by a parallel test's server).
+        let dropping = try await ServerBootstrap(group: F.group)
+            .childChannelInitializer { channel in channel.eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
+            .bind(host: "127.0.0.1", port: 0)
+            .get()
+        let port = try #require(dropping.localAddress?.port)
         let delegate = RecordingConnectorDelegate()
         let logs = LogCapture()
         let connector = try connector(backend(port: port), delegate: delegate, logs: logs)
@@ -124,6 +130,7 @@ struct BackendConnectorTests {
         }
         #expect(delegate.connectedCount == 0)
         try await connector.stop().get()
+        try await dropping.close()
     }
 
     @Test func stopStopsReconnecting() async throws {
@@ -151,7 +158,8 @@ struct BackendConnectorTests {
         connector.start()
         try await waitUntil("two attempts") { server.upgradeCount >= 2 }
         try await connector.stop().get()
-        try await Task.sleep(for: .milliseconds(200))
+        // An attempt already under way may still reach the server; give it time to land.
+        try await Task.sleep(for: .seconds(1))
         let afterStop = server.upgradeCount
         try await Task.sleep(for: .milliseconds(400))
         #expect(server.upgradeCount == afterStop)
@@ -211,6 +219,38 @@ struct BackendConnectorTests {
         try await connector.eventLoop.submit { connector.setDelegate(delegate) }.get()
         connector.start()
         try await waitUntil("connected") { delegate.connectedCount == 1 }
+        try await connector.stop().get()
+        await server.shutdown()
+    }
+
+    @Test func pingsKeepALiveBackendConnected() async throws {
+        let server = try await TestWebSocketServer.start()
+        let delegate = RecordingConnectorDelegate()
+        let connector = try BackendConnector(
+            backend: backend(port: server.port), chargePointId: "CP-1", version: .v16, eventLoop: F.group.next(),
+            options: .init(backoff: Self.fastBackoff, pingInterval: .seconds(1)), logger: LogCapture().logger,
+            delegate: delegate
+        )
+        connector.start()
+        // A long interval, so a loaded machine's slow pongs cannot look like a dead backend.
+        try await waitUntil("three pings", timeout: .seconds(10)) { server.pings.all.count >= 3 }
+        #expect(delegate.connectedCount == 1)
+        #expect(delegate.disconnectedCount == 0)
+        try await connector.stop().get()
+        await server.shutdown()
+    }
+
+    @Test func aBackendThatStopsAnsweringIsDroppedAndRedialled() async throws {
+        let server = try await TestWebSocketServer.start(answerPings: false)
+        let delegate = RecordingConnectorDelegate()
+        let connector = try BackendConnector(
+            backend: backend(port: server.port), chargePointId: "CP-1", version: .v16, eventLoop: F.group.next(),
+            options: .init(backoff: Self.fastBackoff, pingInterval: .milliseconds(50)), logger: LogCapture().logger,
+            delegate: delegate
+        )
+        connector.start()
+        try await waitUntil("the silent backend to be dropped") { delegate.disconnectedCount >= 1 }
+        try await waitUntil("a new connection") { delegate.connectedCount >= 2 }
         try await connector.stop().get()
         await server.shutdown()
     }

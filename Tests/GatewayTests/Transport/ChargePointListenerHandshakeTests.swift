@@ -159,6 +159,7 @@ struct ChargePointListenerHandshakeTests {
         let harness = try await ListenerHarness.start()
         let answer = try await RawHTTPClient.send(port: harness.port, request: "\u{01}\u{02} nonsense\r\n\r\n")
         #expect(answer.hasPrefix("HTTP/1.1 400"))
+        #expect(harness.logs.text.contains("malformed http request"))
         await harness.shutdown()
     }
 

@@ -127,6 +127,30 @@ struct ChargePointListenerMessagingTests {
         await harness.shutdown()
     }
 
+    @Test(arguments: [
+        [UInt8](repeating: 0xFF, count: 64),                  // reserved opcode, 64-bit length
+        [0x81, 0xFF] + [UInt8](repeating: 0x7F, count: 8),     // text frame claiming ~9 EB
+        [0x89, 0xFE, 0x01, 0x00, 1, 2, 3, 4],                 // ping with a 256-byte payload
+        [0x01, 0x80, 1, 2, 3, 4, 0x01, 0x80, 1, 2, 3, 4],     // a new text message inside a fragmented one
+        [0x80, 0x80, 1, 2, 3, 4],                             // continuation without a start
+    ])
+    func garbageAfterTheUpgradeClosesTheConnection(bytes: [UInt8]) async throws {
+        let harness = try await ListenerHarness.start()
+        let request = [
+            "GET /ocpp/CP-1 HTTP/1.1", "Host: x", "Upgrade: websocket", "Connection: Upgrade",
+            "Sec-WebSocket-Version: 13", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Protocol: ocpp1.6", "Authorization: \(F.basic("CP-1", F.password))", "", "",
+        ].joined(separator: "\r\n")
+        let answer = try await RawHTTPClient.send(
+            port: harness.port, request: request, rawTail: bytes
+        )
+        #expect(answer.hasPrefix("HTTP/1.1 101"))
+        let delegate = try await harness.delegate()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.texts.isEmpty)
+        await harness.shutdown()
+    }
+
     @Test func pingIsAnsweredWithPong() async throws {
         let harness = try await ListenerHarness.start()
         let client = try await connect(harness)
@@ -162,7 +186,11 @@ struct ChargePointListenerMessagingTests {
         let promise = delegate.handle.eventLoop.makePromise(of: Void.self)
         delegate.handle.send(text: "too late", promise: promise)
         await #expect(throws: TransportError.notConnected) { try await promise.futureResult.get() }
+        // A second close while closing completes with the close under way.
+        let secondClose = delegate.handle.eventLoop.makePromise(of: Void.self)
+        delegate.handle.close(code: .normalClosure, reason: "", promise: secondClose)
         try await client.sendClose(code: 1008)
+        try await secondClose.futureResult.get()
         try await client.waitUntilClosed()
         try await waitUntil("didClose") { delegate.closeCode != nil }
         #expect(delegate.closeCode == .some(1008))
@@ -176,6 +204,41 @@ struct ChargePointListenerMessagingTests {
         delegate.handle.close(code: .normalClosure, reason: "")
         _ = try await client.frame(.connectionClose)
         try await client.waitUntilClosed(timeout: .seconds(3))
+        await harness.shutdown()
+    }
+
+    @Test func chargePointThatStopsReadingIsDisconnected() async throws {
+        let harness = try await ListenerHarness.start(
+            options: .init(closeTimeout: .seconds(1), stallTimeout: .milliseconds(300)), echo: false
+        )
+        let bystander = try await connect(harness, id: "CP-2")
+        let client = try await connect(harness)
+        try await client.stopReading()
+        let delegate = try await waitFor("the stalled connection's delegate") {
+            harness.delegates.all.first { $0.identity.id == "CP-1" }
+        }
+        let message = String(repeating: "m", count: 60_000)
+        // Far more than the loopback socket buffers hold, so the channel becomes unwritable.
+        for _ in 0..<600 { delegate.handle.send(text: message) }
+        try await waitUntil("the stalled connection to be dropped", timeout: .seconds(10)) { delegate.closeCode != nil }
+        #expect(delegate.closeCode == .some(nil))
+        try await bystander.send(text: "unaffected")
+        let other = try await waitFor("the bystander's delegate") { harness.delegates.all.first { $0.identity.id == "CP-2" } }
+        try await waitUntil("the bystander's message") { other.texts == ["unaffected"] }
+        await client.close()
+        await bystander.close()
+        await harness.shutdown()
+    }
+
+    @Test func silentChargePointIsPingedAndThenDropped() async throws {
+        let harness = try await ListenerHarness.start(options: .init(closeTimeout: .seconds(1), pingInterval: .milliseconds(50)))
+        // The test client never answers pings.
+        let client = try await connect(harness)
+        _ = try await client.frame(.ping)
+        try await client.waitUntilClosed()
+        let delegate = try await harness.delegate()
+        try await waitUntil("didClose") { delegate.closeCode != nil }
+        #expect(delegate.closeCode == .some(nil))
         await harness.shutdown()
     }
 

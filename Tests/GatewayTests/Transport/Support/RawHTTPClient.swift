@@ -4,7 +4,9 @@ import NIOPosix
 
 /// Sends raw bytes and returns everything received until the server closes (at most 5 s).
 enum RawHTTPClient {
-    static func send(port: Int, request: String, timeout: Duration = .seconds(5)) async throws -> String {
+    /// `rawTail`, if given, is sent right after the request head (up to its blank line), byte for
+    /// byte, in the same write.
+    static func send(port: Int, request: String, rawTail: [UInt8]? = nil, timeout: Duration = .seconds(5)) async throws -> String {
         let received = NIOLockedValueBox<[UInt8]>([])
         let channel = try await ClientBootstrap(group: TransportFixtures.group)
             .channelInitializer { channel in
@@ -14,7 +16,11 @@ enum RawHTTPClient {
             }
             .connect(host: "127.0.0.1", port: port)
             .get()
-        if !request.isEmpty {
+        if let rawTail, let end = request.range(of: "\r\n\r\n") {
+            var buffer = channel.allocator.buffer(string: String(request[..<end.upperBound]))
+            buffer.writeBytes(rawTail)
+            try await channel.writeAndFlush(buffer)
+        } else if !request.isEmpty {
             try await channel.writeAndFlush(channel.allocator.buffer(string: request))
         }
         let closed = NIOLockedValueBox(false)

@@ -146,6 +146,11 @@ final class TestWebSocketClient: Sendable {
         try await send(.connectionClose, [UInt8(code >> 8), UInt8(code & 0xFF)])
     }
 
+    /// Stops reading from the socket, like a peer that hangs.
+    func stopReading() async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: false).get()
+    }
+
     func close() async {
         try? await channel.close()
     }

@@ -12,6 +12,7 @@ final class TestWebSocketServer: Sendable {
     let serverChannel: any Channel
     let requests = EventLog<HTTPRequestHead>()
     let texts = EventLog<String>()
+    let pings = EventLog<[UInt8]>()
     private let connections = NIOLockedValueBox<[any Channel]>([])
 
     var port: Int { serverChannel.localAddress?.port ?? 0 }
@@ -21,7 +22,8 @@ final class TestWebSocketServer: Sendable {
         self.serverChannel = serverChannel
     }
 
-    static func start(answerSubprotocol: String? = nil) async throws -> TestWebSocketServer {
+    /// `answerPings: false` makes the server ignore pings, like a dead peer that still holds the socket.
+    static func start(answerSubprotocol: String? = nil, answerPings: Bool = true) async throws -> TestWebSocketServer {
         let box = NIOLockedValueBox<TestWebSocketServer?>(nil)
         let channel = try await ServerBootstrap(group: TransportFixtures.group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -42,7 +44,9 @@ final class TestWebSocketServer: Sendable {
                         upgradePipelineHandler: { channel, _ in
                             server.connections.withLockedValue { $0.append(channel) }
                             return channel.eventLoop.makeCompletedFuture {
-                                try channel.pipeline.syncOperations.addHandler(EchoHandler(texts: server.texts))
+                                try channel.pipeline.syncOperations.addHandler(
+                                    EchoHandler(texts: server.texts, pings: server.pings, answerPings: answerPings)
+                                )
                             }
                         }
                     )
@@ -75,6 +79,20 @@ final class TestWebSocketServer: Sendable {
         }
     }
 
+    /// Sends `parts` to every open connection as one fragmented text message.
+    func broadcastFragmented(_ parts: [String]) {
+        for channel in connections.withLockedValue({ $0 }) {
+            for (index, part) in parts.enumerated() {
+                let frame = WebSocketFrame(
+                    fin: index == parts.count - 1, opcode: index == 0 ? .text : .continuation,
+                    data: channel.allocator.buffer(string: part)
+                )
+                channel.write(frame, promise: nil)
+            }
+            channel.flush()
+        }
+    }
+
     func shutdown() async {
         dropAll()
         try? await serverChannel.close()
@@ -86,7 +104,14 @@ private final class EchoHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
 
     let texts: EventLog<String>
-    init(texts: EventLog<String>) { self.texts = texts }
+    let pings: EventLog<[UInt8]>
+    let answerPings: Bool
+
+    init(texts: EventLog<String>, pings: EventLog<[UInt8]>, answerPings: Bool) {
+        self.texts = texts
+        self.pings = pings
+        self.answerPings = answerPings
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
@@ -96,6 +121,12 @@ private final class EchoHandler: ChannelInboundHandler {
             texts.append(text)
             let reply = WebSocketFrame(fin: true, opcode: .text, data: context.channel.allocator.buffer(string: "echo:" + text))
             context.writeAndFlush(wrapOutboundOut(reply), promise: nil)
+        case .ping:
+            let payload = frame.unmaskedData
+            pings.append(Array(payload.readableBytesView))
+            if answerPings {
+                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: payload)), promise: nil)
+            }
         case .connectionClose:
             var data = frame.unmaskedData
             var echo = context.channel.allocator.buffer(capacity: 2)

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import OCPP
+
+extension BackendConnector {
+    /// Sets up a new connection to the backend, on its event loop:
+    ///
+    /// `[TLS] → HTTP request encoder → HTTP response decoder → NIOHTTPClientUpgradeHandler →
+    /// BackendHandshakeHandler`, and after the upgrade `[TLS] → WebSocket frame encoder/decoder →
+    /// WebSocketFrameValidator → NIOWebSocketFrameAggregator → WebSocketConnectionHandler`.
+    ///
+    /// TLS seam: for `wss://` an `NIOSSLClientHandler` goes first; nothing after it changes.
+    func configurePipeline(channel: any Channel, host: String, port: Int) throws {
+        // TLS goes here: try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(…)) for wss://.
+        let requestEncoder = HTTPRequestEncoder()
+        let responseDecoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
+        let handshake = BackendHandshakeHandler(request: upgradeRequest(host: host, port: port), timeout: options.handshakeTimeout)
+        let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)
+        let offered = subprotocol
+        let maxFrameSize = options.maxFrameSize
+        let closeTimeout = options.closeTimeout
+        let stallTimeout = options.stallTimeout
+        let pingInterval = options.pingInterval
+        let upgrader = NIOWebSocketClientUpgrader(
+            maxFrameSize: maxFrameSize, automaticErrorHandling: false,
+            upgradePipelineHandler: { [self] channel, response in
+                channel.eventLoop.makeCompletedFuture {
+                    let answered = OCPPUpgradeDecision.headerTokens(response.headers, "sec-websocket-protocol", lowercased: false)
+                    guard answered == [offered] else {
+                        loopBoundHandshake.value.failure = "backend answered subprotocol \(answered) instead of \(offered)"
+                        channel.close(promise: nil)
+                        return
+                    }
+                    let handler = WebSocketConnectionHandler(
+                        isClient: true, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
+                        pingInterval: pingInterval
+                    )
+                    try channel.pipeline.syncOperations.addHandlers([
+                        WebSocketFrameValidator(peerIsClient: false),
+                        NIOWebSocketFrameAggregator(
+                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
+                            maxAccumulatedFrameSize: maxFrameSize
+                        ),
+                        handler,
+                    ])
+                    self.upgraded(channel: channel, handler: handler)
+                }
+            }
+        )
+        let upgradeHandler = NIOHTTPClientUpgradeHandler(
+            upgraders: [upgrader], httpHandlers: [requestEncoder, responseDecoder, handshake],
+            upgradeCompletionHandler: { _ in }
+        )
+        try channel.pipeline.syncOperations.addHandlers([requestEncoder, responseDecoder, upgradeHandler, handshake])
+        channel.closeFuture.whenComplete { [logger] _ in
+            if let failure = loopBoundHandshake.value.failure {
+                logger.notice("backend connection attempt failed: \(failure)")
+            }
+        }
+    }
+
+    func upgradeRequest(host: String, port: Int) -> HTTPRequestHead {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var target = components?.percentEncodedPath ?? "/"
+        if target.isEmpty { target = "/" }
+        if let query = components?.percentEncodedQuery { target += "?" + query }
+        let hostHeader = (host.contains(":") ? "[\(host)]" : host) + (url.port.map { ":\($0)" } ?? "")
+        var headers = HTTPHeaders([
+            ("Host", hostHeader),
+            ("Sec-WebSocket-Protocol", subprotocol),
+            ("Content-Length", "0"),
+        ])
+        if let password {
+            headers.add(name: "Authorization", value: BasicAuthorization(user: chargePointId, password: password.reveal()).headerValue)
+        }
+        return HTTPRequestHead(version: .http1_1, method: .GET, uri: target, headers: headers)
+    }
+}
