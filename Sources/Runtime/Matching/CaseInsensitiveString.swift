@@ -14,12 +14,18 @@ public struct CaseInsensitiveString: Sendable, Hashable, CustomStringConvertible
         equalIgnoringASCIICase(lhs.value, rhs.value)
     }
 
+    /// Folds the case-folded bytes with FNV-1a and feeds the hasher once: feeding it byte by byte
+    /// costs a SipHash round per byte on every idTag lookup.
     public func hash(into hasher: inout Hasher) {
         var value = value
-        value.withUTF8 { buffer in
-            for byte in buffer { hasher.combine(asciiLowercased(byte)) }
+        let folded = value.withUTF8 { buffer -> UInt64 in
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for byte in buffer {
+                hash = (hash ^ UInt64(asciiLowercased(byte))) &* 0x0000_0100_0000_01B3
+            }
+            return hash
         }
-        hasher.combine(0xFF as UInt8)
+        hasher.combine(folded)
     }
 }
 

@@ -12,9 +12,17 @@ public struct OwnerIndex: Sendable {
     /// Positions of rules of any other shape, ascending; tested in order.
     private(set) var others: [Int] = []
 
+    /// Children are a short array scanned linearly: idTag prefixes fan out to a handful of
+    /// characters per node, where a scan beats hashing every byte.
     private struct TrieNode: Sendable {
-        var children: [UInt8: Int32] = [:]
+        var childBytes: [UInt8] = []
+        var childNodes: [Int32] = []
         var rule: Int = .max
+
+        func child(_ byte: UInt8) -> Int32? {
+            for index in childBytes.indices where childBytes[index] == byte { return childNodes[index] }
+            return nil
+        }
     }
 
     /// Builds the index of `rules`.
@@ -68,11 +76,12 @@ public struct OwnerIndex: Sendable {
         var node = 0
         for byte in prefix.utf8 {
             let folded = asciiLowercased(byte)
-            if let next = trie[node].children[folded] {
+            if let next = trie[node].child(folded) {
                 node = Int(next)
             } else {
                 trie.append(TrieNode())
-                trie[node].children[folded] = Int32(trie.count - 1)
+                trie[node].childBytes.append(folded)
+                trie[node].childNodes.append(Int32(trie.count - 1))
                 node = trie.count - 1
             }
         }
@@ -87,7 +96,7 @@ public struct OwnerIndex: Sendable {
         var idTag = idTag
         idTag.withUTF8 { bytes in
             for byte in bytes {
-                guard let next = trie[node].children[asciiLowercased(byte)] else { return }
+                guard let next = trie[node].child(asciiLowercased(byte)) else { return }
                 node = Int(next)
                 best = min(best, trie[node].rule)
             }
