@@ -6,7 +6,7 @@ import OCPP
 /// `chargemux store-selftest --path X --count N` (hidden): appends N queue entries, one commit
 /// each (or `--batch K` per commit), and prints each acknowledged sequence number on its own line
 /// the moment its commit returns. The crash test kills it with SIGKILL mid-stream and checks that
-/// every printed number is in the store.
+/// every printed number is in the store. `--list` prints what the store holds.
 struct StoreSelftestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store-selftest",
@@ -22,6 +22,9 @@ struct StoreSelftestCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Entries per commit.")
     var batch: Int = 1
 
+    @Flag(name: .long, help: "Append nothing; print the sequence numbers the store holds, one a line.")
+    var list = false
+
     @Option(name: .long, help: "synchronous: full or normal.")
     var synchronous: String = "full"
 
@@ -33,6 +36,17 @@ struct StoreSelftestCommand: AsyncParsableCommand {
     func run() async throws {
         do {
             let store = try SQLiteGatewayStore(path: path, options: .init(synchronous: synchronous == "full" ? .full : .normal))
+            if list {
+                var text = ""
+                for backend in ["backend-0", "backend-1", "backend-2"] {
+                    for entry in try await store.peek(QueueKey(chargePoint: "CP-SELFTEST", backend: backend), limit: Int.max) {
+                        text += "\(entry.sequence)\n"
+                    }
+                }
+                FileHandle.standardOutput.write(Data(text.utf8))
+                try await store.close()
+                return
+            }
             var next = 0
             while next < count {
                 let drafts = (next..<min(next + batch, count)).map { index in
