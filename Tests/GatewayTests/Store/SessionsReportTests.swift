@@ -100,6 +100,15 @@ struct SessionsReportTests {
         let sinceCount = try JSONValue(parsing: since.stdout).arrayValue?.count
         #expect(sinceCount == 2)
 
+        fixture.directory.write("site.policy", "placeholder\n")
+        fixture.directory.write("gateway.yaml", DefaultsTests.minimal + "\nstore: sqlite:store.db\n")
+        let table = try run(["sessions", "--config", fixture.directory.path + "/gateway.yaml"])
+        #expect(table.status == 0, "\(table.stderr)")
+        #expect(table.stdout.hasSuffix("3 transactions, 12.345 kWh\n"))
+        fixture.directory.write("other.yaml", DefaultsTests.minimal + "\nstore: sqlite:elsewhere.db\n")
+        let absent = try run(["sessions", "--config", "other.yaml"])
+        #expect(absent.status == 1 && absent.stderr.contains("store error [not-found]"), "\(absent.stderr)")
+
         let bad = try run(["sessions", "--store", "sqlite:store.db", "--since", "yesterday"])
         #expect(bad.status == 2 && bad.stderr.contains("RFC 3339"))
         let both = try run(["sessions"])
