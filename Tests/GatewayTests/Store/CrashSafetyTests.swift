@@ -32,13 +32,14 @@ struct CrashSafetyTests {
         try await store.close()
     }
 
-    @Test("kill -9 of a process appending: every sequence number it printed as acknowledged is in the store")
-    func killedProcess() async throws {
+    @Test("kill -9 of a process appending: every sequence number it printed as acknowledged is in the store",
+          arguments: ["full", "normal"])
+    func killedProcess(synchronous: String) async throws {
         let binary = try #require(chargemuxExecutable, "build the executable first: `swift build`")
         let fixture = StoreFixture()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["store-selftest", "--path", fixture.path, "--count", "100000"]
+        process.arguments = ["store-selftest", "--path", fixture.path, "--count", "100000", "--synchronous", synchronous]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
