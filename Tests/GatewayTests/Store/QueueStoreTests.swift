@@ -156,4 +156,35 @@ struct QueueStoreTests {
         #expect(second.dropped.first?.entries.count == 1)
         #expect(try await store.peek(billing, limit: 10).map(\.sequence) == [second.sequence])
     }
+
+    @Test("concurrent appends from many tasks: every one acknowledged, distinct sequence numbers, none lost")
+    func concurrentAppends() async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        let sequences = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<64 { group.addTask { try await store.append(meterDraft(index, backend: "b\(index % 4)")).sequence } }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(Set(sequences).count == 64)
+        var stored: [Int64] = []
+        for backend in ["b0", "b1", "b2", "b3"] {
+            stored += try await store.peek(QueueKey(chargePoint: "CP-1", backend: backend), limit: 100).map(\.sequence)
+        }
+        #expect(stored.sorted() == sequences.sorted())
+    }
+
+    @Test("a second process's view (another connection on the same file) sees every commit while the writer stays open")
+    func secondReader() async throws {
+        let fixture = StoreFixture()
+        let writer = try fixture.open()
+        let reader = try fixture.open(.init(createIfMissing: false))
+        for index in 0..<20 {
+            let sequence = try await writer.append(meterDraft(index)).sequence
+            #expect(try await reader.peek(billing, limit: 100).last?.sequence == sequence)
+        }
+        _ = try await writer.recordStart(start())
+        #expect(try await reader.transactions(TransactionQuery()).count == 1)
+        try await reader.close()
+        try await writer.close()
+    }
 }
