@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The embedded store (SQLite through GRDB). Needs Debian's libsqlite3-dev.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // OCPP-J frames, the JSON model and the OCPP 1.6 / 2.0.1 message catalogs. No dependencies.
@@ -43,6 +45,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .executableTarget(name: "chargemux", dependencies: [
             "OCPP", "Runtime", "PolicyLang", "Gateway",
@@ -65,6 +68,8 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            // The store tests tamper with the file as another program would.
+            .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
     ],
