@@ -14,6 +14,7 @@ public final class SimulatedChargePoint: Sendable {
     private let nextId = NIOLockedValueBox(1)
     private let connected: NIOLockedValueBox<[CheckedContinuation<Void, Never>]?> = NIOLockedValueBox([])
     private let received = NIOLockedValueBox<[OCPPFrame]>([])
+    private let onEvent: @Sendable (SimulatorEvent) -> Void
 
     /// - Parameters:
     ///   - url: the endpoint without the id (`ws://127.0.0.1:8180/ocpp`).
@@ -22,6 +23,7 @@ public final class SimulatedChargePoint: Sendable {
                 logger: Logger, reconnect: Backoff = Backoff(), onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
         self.id = id
         self.version = version
+        self.onEvent = onEvent
         let target = GatewayConfig.Backend(name: "gateway", url: url, ocppVersion: version,
                                            securityProfile: password == nil ? .unsecured : .basicAuth,
                                            password: password.map { Secret($0) })
@@ -66,6 +68,7 @@ public final class SimulatedChargePoint: Sendable {
         }
         let frame = OCPPFrame.call(id: messageId, action: action, payload: payload)
         let answer = pending.register(id: messageId, action: action, on: connector.eventLoop, timeout: timeout)
+        onEvent(.sent(simulator: id, peer: "gateway", frame: frame))
         guard connector.send(text: frame.serialized) else {
             pending.complete(with: .callError(id: messageId, code: "GenericError", description: "not connected",
                                               details: .object(JSONObject())))
