@@ -65,7 +65,12 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
+        .testTarget(name: "chargemuxTests", dependencies: [
+            "chargemux", "Gateway", "OCPP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )
