@@ -74,7 +74,7 @@ final class Demo: @unchecked Sendable {
         await waitUntil(seconds: 3) {
             Self.backendNames.allSatisfy { self.observations.linkEvents($0, since: 0).contains(.backendConnected(backend: $0)) }
         }
-        await narrate(causal: false)
+        await narrate()
         for name in Self.backendNames {
             checks.expect(observations.linkEvents(name, since: 0).contains(.backendConnected(backend: name)),
                           "the gateway connected to \(name) as CP-1")
@@ -138,7 +138,8 @@ final class Demo: @unchecked Sendable {
                       "CP-1 got the SetChargingProfile with its own transaction id \(visitorTransaction ?? -1)")
         let decision = observations.decisions(since: mark).first
         checks.expect(decision?.verdict == "allow" && decision?.rule != nil,
-                      "the gateway allowed SetChargingProfile by a rule (decided \(decision?.verdict ?? "nothing"))")
+                      "the gateway allowed SetChargingProfile by a rule "
+                          + "(decided \(decision?.verdict ?? "nothing"), by \(decision?.rule ?? "no rule"))")
     }
 
     /// Step 6: a call the policy denies; the charge point never sees it.
@@ -157,7 +158,8 @@ final class Demo: @unchecked Sendable {
                       "CP-1 never got the RemoteStopTransaction")
         let decision = observations.decisions(since: mark).first
         checks.expect(decision?.verdict == "deny" && decision?.rule?.contains("site.policy:") == true,
-                      "the gateway denied RemoteStopTransaction by a rule of site.policy (decided \(decision?.verdict ?? "nothing"))")
+                      "the gateway denied RemoteStopTransaction by a rule of site.policy "
+                          + "(decided \(decision?.verdict ?? "nothing"), by \(decision?.rule ?? "no rule"))")
     }
 
     private func emsCall(_ action: String, _ payload: JSONValue) async -> OCPPFrame? {
@@ -320,13 +322,13 @@ final class Demo: @unchecked Sendable {
     }
 
     private func summarize(_ result: DemoResult) {
-        output("")
+        say("")
         for line in DemoSummary.table(result.receivedCalls, backends: Self.backendNames) { output(line) }
         output("")
         if result.succeeded {
             output("demo finished: \(result.steps) steps, all as the policy says (\(result.seconds.formatted(decimals: 1)) s)")
         } else {
-            output("demo finished: \(result.steps) steps, \(result.deviations.count) not as the policy says:")
+            output("demo finished: \(result.steps) steps, \(result.deviations.count) not as expected:")
             for deviation in result.deviations { output("  - \(deviation)") }
         }
     }

@@ -20,7 +20,8 @@ final class DemoSite: @unchecked Sendable {
     static let chargePointId = "CP-1"
 
     let directory: URL
-    let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    /// The demo's own threads, shut down with the site: nothing of the demo outlives it.
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 2)
     private let recorder: DemoRecorder
     private let quietLogger: Logger
     private let gatewayLogger: Logger
@@ -161,13 +162,15 @@ final class DemoSite: @unchecked Sendable {
         gateway = GatewayServer(context: context, eventLoopGroup: group)
     }
 
-    /// Stops the charge point, the gateway and the backends, and removes the folder.
+    /// Stops the charge point, the gateway, the backends and the threads, and removes the folder.
+    /// Call it once; the site cannot start again afterwards.
     func shutdown() async {
         await chargePoint?.stop()
         chargePoint = nil
         await gateway?.shutdown()
         gateway = nil
         for name in servers.keys.sorted() { await stopServer(name) }
+        try? await group.shutdownGracefully()
         try? FileManager.default.removeItem(at: directory)
     }
 }
