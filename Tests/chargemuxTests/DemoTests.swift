@@ -39,7 +39,7 @@ struct DemoTests {
         #expect(result.receivedCalls == Self.expectedCounts)
         #expect(result.seconds < 30)
         #expect(lines.all.last?.hasPrefix("demo finished: 10 steps, all as the policy says") == true)
-        #expect(lines.all.contains { $0.hasPrefix("calls received") })
+        #expect(lines.all.first == "calls received, by backend and action:")
         #expect(!lines.all.contains { $0.hasPrefix("1. ") || $0.contains("→") })
     }
 
@@ -73,7 +73,24 @@ struct DemoTests {
         let result = await Demo(options: Demo.Options(policyDirectory: empty.path, quiet: true), output: { lines.append($0) }).run()
         #expect(!result.succeeded)
         #expect(result.deviations.first?.contains("no site.policy") == true)
-        #expect(lines.all.contains { $0.contains("not as the policy says") })
+        #expect(lines.all.contains { $0.contains("not as expected:") })
+    }
+
+    @Test("a policy without the EMS's deny rule: the demo notices the remote stop was not denied by a rule, and fails")
+    func deviationIsReported() async throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("chargemux-demo-nodeny-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: URL(fileURLWithPath: Self.linkingWorld), to: copy)
+        defer { try? FileManager.default.removeItem(at: copy) }
+        let policy = copy.appendingPathComponent("site.policy")
+        let text = try String(contentsOf: policy, encoding: .utf8)
+        try text.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.hasPrefix("deny  ems") }
+            .joined(separator: "\n").write(to: policy, atomically: true, encoding: .utf8)
+        let lines = CollectedLines()
+        let result = await Demo(options: Demo.Options(policyDirectory: copy.path, quiet: true), output: { lines.append($0) }).run()
+        #expect(!result.succeeded)
+        #expect(result.deviations.count == 1)
+        #expect(result.deviations.first?.hasPrefix("step 7: the gateway denied RemoteStopTransaction by a rule") == true)
+        #expect(lines.all.contains("demo finished: 10 steps, 1 not as expected:"))
     }
 
     @Test("a decision log line reads back into its fields")
