@@ -82,11 +82,17 @@ struct SimulateCommandTests {
             ["--listen", "[::1]:9005", "--name", "fleet", "--transaction-id-base", "2000", "--boot-status", "Pending"])
         #expect(backend.listen == ListenArgument(host: "::1", port: 9005))
         #expect(backend.bootStatus == .pending && backend.transactionIdBase == 2000 && backend.name == "fleet")
-        #expect(throws: (any Error).self) { try SimulateBackendCommand.parse(["--listen", "9001"]) }
-        #expect(throws: (any Error).self) { try SimulateBackendCommand.parse(["--boot-status", "Maybe"]) }
-        let chargePoint = try SimulateChargePointCommand.parse(["--id", "CP-9", "--story", "boot-only"])
-        #expect(chargePoint.id == "CP-9" && chargePoint.story == "boot-only")
-        #expect(throws: (any Error).self) { try SimulateChargePointCommand.parse(["--story", "no-such-story"]) }
+        #expect(throws: (any Error).self) { try SimulateBackendCommand.parse(["--listen", "9001", "--name", "x"]) }
+        #expect(throws: (any Error).self) { try SimulateBackendCommand.parse(["--listen", "127.0.0.1:9001", "--name", "x",
+                                                                              "--boot-status", "Maybe"]) }
+        #expect(throws: (any Error).self) { try SimulateBackendCommand.parse(["--name", "x"]) }
+        let url = "ws://127.0.0.1:8180/ocpp"
+        let chargePoint = try SimulateChargePointCommand.parse(["--url", url, "--id", "CP-9", "--story", "boot-only"])
+        #expect(chargePoint.id == "CP-9" && chargePoint.story == "boot-only" && chargePoint.password == nil)
+        #expect(try SimulateChargePointCommand.parse(["--url", url, "--id", "CP-1"]).story == "linking-world")
+        #expect(throws: (any Error).self) { try SimulateChargePointCommand.parse(["--url", url, "--id", "CP-1", "--story", "nope"]) }
+        #expect(throws: (any Error).self) { try SimulateChargePointCommand.parse(["--url", "http://127.0.0.1:8180/ocpp", "--id", "CP-1"]) }
+        #expect(throws: (any Error).self) { try SimulateChargePointCommand.parse(["--url", url]) }
         let demo = try DemoCommand.parse(["--quiet", "--policy-dir", "x"])
         #expect(demo.quiet && demo.policyDir == "x")
     }

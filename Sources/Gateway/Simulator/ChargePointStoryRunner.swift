@@ -74,7 +74,7 @@ public struct ChargePointStoryRunner: Sendable {
                     after: @Sendable (StoryStepResult, ChargePointStory.Memory) async -> Void = { _, _ in }) async -> StoryReport {
         var memory = ChargePointStory.Memory()
         var results: [StoryStepResult] = []
-        for step in story.steps {
+        for step in story.steps where !Task.isCancelled {
             await before(step)
             let request = step.payload(memory)
             var result = StoryStepResult(label: step.label, action: step.action, request: request)

@@ -17,10 +17,10 @@ struct SimulateBackendCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("Where to listen; port 0 lets the system choose.", valueName: "host:port"))
-    var listen: ListenArgument = ListenArgument(host: "127.0.0.1", port: 9001)
+    var listen: ListenArgument
 
     @Option(name: .long, help: "The backend's name, in its output and its message ids.")
-    var name: String = "backend"
+    var name: String
 
     @Option(name: .long, help: "The first transaction id it assigns.")
     var transactionIdBase: Int = 1000
@@ -52,7 +52,12 @@ struct SimulateBackendCommand: AsyncParsableCommand {
         }
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(name) cannot listen on \(host):\(listen.port): \(error)\n".utf8))
+            throw ExitCode(ToolOutput.Status.findings.rawValue)
+        }
         printer.print("\(name) stopped")
     }
 }

@@ -17,10 +17,10 @@ struct SimulateChargePointCommand: AsyncParsableCommand {
             """)
 
     @Option(name: .long, help: ArgumentHelp("The endpoint; the charge point id is appended.", valueName: "ws-url"))
-    var url: String = "ws://127.0.0.1:8180/ocpp"
+    var url: String
 
     @Option(name: .long, help: "The charge point id (also the Basic auth user).")
-    var id: String = "CP-1"
+    var id: String
 
     @Option(name: .long, help: "The HTTP Basic auth password (security profile 1).")
     var password: String?
@@ -34,6 +34,9 @@ struct SimulateChargePointCommand: AsyncParsableCommand {
     func validate() throws {
         guard ChargePointStory.named(story) != nil else {
             throw ValidationError("unknown story `\(story)`; known: \(ChargePointStory.all.map(\.name).joined(separator: ", "))")
+        }
+        guard let endpoint = URL(string: url), endpoint.scheme?.lowercased() == "ws", endpoint.host != nil else {
+            throw ValidationError("--url must be a ws:// URL such as ws://127.0.0.1:8180/ocpp (got `\(url)`)")
         }
         guard callTimeout > 0, callTimeout <= 600 else { throw ValidationError("--call-timeout must be in 0…600 seconds") }
     }

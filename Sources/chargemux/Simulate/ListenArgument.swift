@@ -21,5 +21,6 @@ struct ListenArgument: ExpressibleByArgument, Sendable, Equatable {
         self.port = port
     }
 
-    static var defaultValueDescription: String { "127.0.0.1:9001" }
+    /// `127.0.0.1:9001`, `[::1]:9001`.
+    var defaultValueDescription: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 }
