@@ -106,6 +106,9 @@ final class Demo: @unchecked Sendable {
     }
 
     private func afterStep(_ result: StoryStepResult, memory: ChargePointStory.Memory) async {
+        // The copies' answers may trail the charge point's answer; the checks look at them.
+        let stepMark = mark
+        await waitUntil(seconds: 2) { self.observations.everyTargetAnswered(since: stepMark) }
         await narrate()
         check(result, memory: memory)
         if result.label == "visitor.start" {

@@ -52,6 +52,21 @@ struct DemoObservations {
         recorder.since(mark).compactMap { if case .gateway(.decision(let line)) = $0 { line } else { nil } }
     }
 
+    /// Whether every backend the first decision from `mark` on sent the call to has answered it
+    /// (true when there is no decision yet to go by).
+    func everyTargetAnswered(since mark: Int) -> Bool {
+        let events = recorder.since(mark)
+        guard let decision = events.lazy.compactMap({ if case .gateway(.decision(let line)) = $0 { line } else { nil } }).first
+        else { return true }
+        return decision.targets.filter { systems[$0] != nil }.allSatisfy { target in
+            events.contains { event in
+                guard case .simulator(.sent(let sender, _, let frame)) = event, sender == target else { return false }
+                if case .call = frame { return false }
+                return true
+            }
+        }
+    }
+
     /// The calls the charge point received from `mark` on.
     func chargePointCalls(since mark: Int) -> [(action: String, payload: JSONValue)] {
         recorder.since(mark).compactMap { event in
