@@ -325,9 +325,11 @@ final class Demo: @unchecked Sendable {
     }
 
     private func summarize(_ result: DemoResult) {
-        say("")
-        for line in DemoSummary.table(result.receivedCalls, backends: Self.backendNames) { output(line) }
-        output("")
+        if result.steps > 0 {
+            say("")
+            for line in DemoSummary.table(result.receivedCalls, backends: Self.backendNames) { output(line) }
+            output("")
+        }
         if result.succeeded {
             output("demo finished: \(result.steps) steps, all as the policy says (\(result.seconds.formatted(decimals: 1)) s)")
         } else {

@@ -12,7 +12,7 @@ final class DemoChecks: @unchecked Sendable {
 
     /// Records a deviation when `condition` is false.
     func expect(_ condition: Bool, _ what: @autoclosure () -> String) {
-        if !condition { deviations.append("step \(step): \(what())") }
+        if !condition { deviations.append((step == 0 ? "before the first step: " : "step \(step): ") + what()) }
     }
 }
 

@@ -87,7 +87,8 @@ final class DemoSite: @unchecked Sendable {
         let files = FileManager.default
         let sourceURL = URL(fileURLWithPath: source)
         guard files.fileExists(atPath: sourceURL.appendingPathComponent("site.policy").path) else {
-            throw SetupError(description: "\(source) has no site.policy")
+            throw SetupError(description: "\(source) has no site.policy; run from the repository's root or pass "
+                + "--policy-dir with the example's folder")
         }
         try files.createDirectory(at: directory, withIntermediateDirectories: true)
         for name in try files.contentsOfDirectory(atPath: source) {
