@@ -21,15 +21,15 @@ final class Demo: @unchecked Sendable {
 
     let options: Options
     private let output: @Sendable (String) -> Void
-    private let recorder = DemoRecorder()
-    private let site: DemoSite
-    private let checks = DemoChecks()
+    let recorder = DemoRecorder()
+    let site: DemoSite
+    let checks = DemoChecks()
     private let narration: DemoNarration
-    private var step = 0
+    var step = 0
     /// ems's own transaction id for each session, from its answers.
-    private var emsIds: [String: Int] = [:]
+    var emsIds: [String: Int] = [:]
     /// Where the current step's events start.
-    private var mark = 0
+    var mark = 0
 
     /// The owner backend of each session of the story, as site.policy says.
     static let owners = ["fleet": "fleet", "employee": "billing", "visitor": "visitors"]
@@ -45,7 +45,7 @@ final class Demo: @unchecked Sendable {
                                   hiddenFolder: site.directory.path)
     }
 
-    private var observations: DemoObservations { DemoObservations(systems: site.systems, recorder: recorder) }
+    var observations: DemoObservations { DemoObservations(systems: site.systems, recorder: recorder) }
 
     /// Runs the demo and prints the summary; never throws, the result says what went wrong.
     func run() async -> DemoResult {
@@ -69,6 +69,7 @@ final class Demo: @unchecked Sendable {
 
     // MARK: The story
 
+    /// The whole story: connect, the charge point's story with the EMS's calls, the drop and return.
     private func story() async {
         heading("CP-1 connects; the gateway connects onward to every backend as CP-1")
         await waitUntil(seconds: 3) {
@@ -93,6 +94,7 @@ final class Demo: @unchecked Sendable {
         await backendReturns()
     }
 
+    /// Marks where the step's events start and prints a heading where a new part of the story begins.
     private func beforeStep(_ step: ChargePointStory.Step) async {
         mark = recorder.count
         switch step.label {
@@ -105,6 +107,7 @@ final class Demo: @unchecked Sendable {
         }
     }
 
+    /// Narrates and checks the step; after the visitor's start, the EMS acts.
     private func afterStep(_ result: StoryStepResult, memory: ChargePointStory.Memory) async {
         // The copies' answers may trail the charge point's answer; the checks look at them.
         let stepMark = mark
@@ -117,201 +120,15 @@ final class Demo: @unchecked Sendable {
         }
     }
 
-    /// Step 5: an allowed call from a backend, with its transaction id translated.
-    private func emsSetsChargingProfile(visitorTransaction: Int?) async {
-        let emsId = emsIds["visitor"] ?? -1
-        heading("The EMS limits the visitor's charging: SetChargingProfile on its own id \(emsId)")
-        mark = recorder.count
-        let profile: JSONValue = [
-            "connectorId": 1,
-            "csChargingProfiles": [
-                "chargingProfileId": 77, "transactionId": .integer(emsId), "stackLevel": 1,
-                "chargingProfilePurpose": "TxProfile", "chargingProfileKind": "Relative",
-                "chargingSchedule": ["chargingRateUnit": "A", "chargingSchedulePeriod": [["startPeriod": 0, "limit": 16]]],
-            ],
-        ]
-        let answer = await emsCall("SetChargingProfile", profile)
-        await narrate()
-        var status: String?
-        if case .callResult(_, let payload)? = answer { status = payload["status"]?.stringValue }
-        checks.expect(status == "Accepted", "ems's SetChargingProfile was answered Accepted (got \(Self.describe(answer)))")
-        let arrived = observations.chargePointCalls(since: mark).filter { $0.action == "SetChargingProfile" }
-        checks.expect(arrived.count == 1, "CP-1 got the SetChargingProfile once (got \(arrived.count))")
-        checks.expect(arrived.first?.payload["csChargingProfiles"]?["transactionId"]?.intValue == visitorTransaction,
-                      "CP-1 got the SetChargingProfile with its own transaction id \(visitorTransaction ?? -1)")
-        let decision = observations.decisions(since: mark).first
-        checks.expect(decision?.verdict == "allow" && decision?.rule != nil,
-                      "the gateway allowed SetChargingProfile by a rule "
-                          + "(decided \(decision?.verdict ?? "nothing"), by \(decision?.rule ?? "no rule"))")
-    }
-
-    /// Step 6: a call the policy denies; the charge point never sees it.
-    private func emsTriesRemoteStop() async {
-        let emsId = emsIds["visitor"] ?? -1
-        heading("The EMS tries to stop the visitor's charging: RemoteStopTransaction is denied")
-        mark = recorder.count
-        let answer = await emsCall("RemoteStopTransaction", ["transactionId": .integer(emsId)])
-        await narrate()
-        if case .callError(_, let code, _, _)? = answer {
-            checks.expect(code == "SecurityError", "ems's RemoteStopTransaction was refused with SecurityError (got \(code))")
-        } else {
-            checks.expect(false, "ems's RemoteStopTransaction was refused (got \(Self.describe(answer)))")
-        }
-        checks.expect(!observations.chargePointCalls(since: mark).contains { $0.action == "RemoteStopTransaction" },
-                      "CP-1 never got the RemoteStopTransaction")
-        let decision = observations.decisions(since: mark).first
-        checks.expect(decision?.verdict == "deny" && decision?.rule?.contains("site.policy:") == true,
-                      "the gateway denied RemoteStopTransaction by a rule of site.policy "
-                          + "(decided \(decision?.verdict ?? "nothing"), by \(decision?.rule ?? "no rule"))")
-    }
-
-    private func emsCall(_ action: String, _ payload: JSONValue) async -> OCPPFrame? {
-        try? await site.servers["ems"]?.call(action, payload: payload, to: DemoSite.chargePointId, timeout: options.callTimeout)
-    }
-
-    /// Step 8: the fleet backend goes away; the charge point stays, the others serve it.
-    private func backendDrops() async {
-        heading("The fleet backend goes down; CP-1 stays connected and the others serve it")
-        mark = recorder.count
-        let dropMark = mark
-        await site.stopServer("fleet")
-        await waitUntil(seconds: 3) {
-            self.observations.linkEvents("fleet", since: dropMark).contains(.backendDisconnected(backend: "fleet"))
-        }
-        await narrate(causal: false)
-        let status = await chargePointCall("StatusNotification", [
-            "connectorId": 1, "errorCode": "NoError", "status": "Available", "timestamp": "2026-03-01T08:12:00Z",
-        ])
-        await narrate()
-        checks.expect(status.succeeded, "StatusNotification was answered while fleet was down (got \(status.outcome))")
-        let decision = observations.decisions(since: mark).last
-        checks.expect(decision?.skipped["fleet"] != nil, "the gateway skipped the absent fleet backend")
-        for name in ["billing", "ems", "visitors"] {
-            checks.expect(observations.count("StatusNotification", at: name) == 2, "\(name) got the second StatusNotification")
-        }
-        mark = recorder.count
-        let authorize = await chargePointCall("Authorize", ["idTag": "04A2B3C4D5E6F7"])
-        await narrate()
-        checks.expect(authorize.succeeded && observations.decisions(since: mark).last?.responder == "billing",
-                      "billing answered an employee's Authorize while fleet was down")
-        // Let the backoff show a few attempts, as they happen.
-        for _ in 0..<15 {
-            try? await Task.sleep(for: .milliseconds(100))
-            await narrate(causal: false)
-        }
-        let links = observations.linkEvents("fleet", since: dropMark)
-        checks.expect(links.contains { if case .reconnectScheduled = $0 { true } else { false } },
-                      "the gateway kept trying to reconnect to fleet, with backoff")
-        checks.expect(!observations.chargePointDisconnected(since: dropMark), "CP-1 stayed connected")
-    }
-
-    /// Step 9: fleet comes back on the same port, gets the cached BootNotification first.
-    private func backendReturns() async {
-        heading("The fleet backend returns on the same port; the gateway reconnects and replays the boot")
-        mark = recorder.count
-        let returnMark = mark
-        let before = observations.calls("fleet").count
-        do {
-            try await site.startServer("fleet", port: site.ports["fleet"] ?? 0)
-        } catch {
-            checks.expect(false, "restarting fleet on its port: \(error)")
-            return
-        }
-        await waitUntil(seconds: 6) {
-            self.observations.calls("fleet").count > before
-                && self.observations.linkEvents("fleet", since: returnMark).contains(.backendConnected(backend: "fleet"))
-        }
-        await recorder.settle()
-        await narrate(causal: false)
-        mark = recorder.count
-        let status = await chargePointCall("StatusNotification", [
-            "connectorId": 1, "errorCode": "NoError", "status": "Available", "timestamp": "2026-03-01T08:13:00Z",
-        ])
-        await narrate()
-        checks.expect(status.succeeded, "StatusNotification was answered after fleet returned (got \(status.outcome))")
-        let since = observations.calls("fleet").dropFirst(before).map(\.action)
-        checks.expect(since.first == "BootNotification", "fleet got the cached BootNotification first (got \(since))")
-        checks.expect(since.dropFirst().first == "StatusNotification", "then the StatusNotification (got \(since))")
-        checks.expect(observations.last("BootNotification", at: "fleet")?["chargeBoxSerialNumber"] != nil,
-                      "the replayed BootNotification is the charge point's, serial number and all")
-        checks.expect(!observations.chargePointDisconnected(since: 0), "CP-1 stayed connected all along")
-    }
-
-    private func chargePointCall(_ action: String, _ payload: JSONValue) async -> StoryStepResult {
-        var result = StoryStepResult(label: action, action: action, request: payload)
-        do {
-            result.answer = try await site.chargePoint?.call(action, payload, timeout: options.callTimeout)
-        } catch {
-            result.failure = "\(error)"
-        }
-        return result
-    }
-
-    // MARK: Checks of the story's steps
-
-    private func check(_ result: StoryStepResult, memory: ChargePointStory.Memory) {
-        let observed = observations
-        checks.expect(result.succeeded, "\(result.label): \(result.action) got \(result.outcome)")
-        let parts = result.label.split(separator: ".").map(String.init)
-        let decision = observed.decisions(since: mark).first
-        switch result.label {
-        case "boot":
-            checks.expect(result.answerPayload?["status"] == "Accepted", "the boot was Accepted")
-            for name in Self.backendNames {
-                let boot = observed.last("BootNotification", at: name)
-                let hidden = boot?["chargeBoxSerialNumber"] == nil && boot?["iccid"] == nil && boot?["imsi"] == nil
-                checks.expect(boot != nil, "\(name) got the BootNotification")
-                checks.expect(["ems", "visitors"].contains(name) == hidden,
-                              "\(name) got the BootNotification \(hidden ? "without" : "with") serial number, iccid and imsi")
-            }
-        case "status.available":
-            for name in Self.backendNames {
-                checks.expect(observed.count("StatusNotification", at: name) == 1, "\(name) got the StatusNotification")
-            }
-        case "heartbeat":
-            checks.expect(decision?.verdict == "gateway", "the gateway answered the Heartbeat itself")
-            checks.expect(Self.backendNames.allSatisfy { observed.count("Heartbeat", at: $0) == 0 }, "no backend saw the Heartbeat")
-        case "fleet.datatransfer":
-            checks.expect(decision?.responder == "fleet", "fleet answered the DataTransfer")
-        default:
-            guard parts.count == 2, let owner = Self.owners[parts[0]] else { break }
-            checkSession(parts[0], owner: owner, step: parts[1], memory: memory, decision: decision)
-        }
-    }
-
-    private func checkSession(_ session: String, owner: String, step: String, memory: ChargePointStory.Memory,
-                              decision: DecisionLine?) {
-        let observed = observations
-        checks.expect(decision?.responder == owner, "\(owner) answered the \(session)'s \(step) (answered: \(decision?.responder ?? "none"))")
-        let transaction = memory.transactionIds[session]
-        switch step {
-        case "start":
-            let first = DemoSite.backends.first { $0.name == owner }?.transactionIdBase
-            checks.expect(transaction == first && observed.lastAssignedTransactionId(by: owner, since: mark) == transaction,
-                          "CP-1 got \(owner)'s transaction id \(first ?? -1) (got \(transaction ?? -1))")
-            let copy = observed.last("StartTransaction", at: "ems")
-            checks.expect(copy?["idTag"]?.stringValue == owner, "ems saw idTag \"\(owner)\" (saw \(copy?["idTag"].map { "\($0)" } ?? "nothing"))")
-            let emsId = observed.lastAssignedTransactionId(by: "ems", since: mark)
-            checks.expect(emsId != nil && emsId != transaction, "ems answered with an id of its own (\(emsId ?? -1))")
-            emsIds[session] = emsId
-        case "meter", "stop":
-            let action = step == "meter" ? "MeterValues" : "StopTransaction"
-            checks.expect(observed.last(action, at: owner)?["transactionId"]?.intValue == transaction,
-                          "\(owner) got the \(action) with its id \(transaction ?? -1)")
-            checks.expect(observed.last(action, at: "ems")?["transactionId"]?.intValue == emsIds[session],
-                          "ems got the \(action) with its own id \(emsIds[session] ?? -1)")
-        default:
-            break
-        }
-    }
-
     // MARK: Output
 
-    private func say(_ line: String) {
+    /// Prints `line` unless quiet.
+    func say(_ line: String) {
         if !options.quiet { output(line) }
     }
 
-    private func heading(_ text: String) {
+    /// Starts the next numbered step.
+    func heading(_ text: String) {
         step += 1
         checks.begin(step: step)
         say("")
@@ -319,7 +136,7 @@ final class Demo: @unchecked Sendable {
     }
 
     /// Prints what happened since the last call, after the trailing copies settle.
-    private func narrate(causal: Bool = true) async {
+    func narrate(causal: Bool = true) async {
         await recorder.settle()
         for line in narration.lines(for: recorder.takeUnnarrated(), causal: causal) { say("   " + line) }
     }
@@ -358,7 +175,8 @@ final class Demo: @unchecked Sendable {
         checks.expect(finished, "the demo did not finish within \(Int(seconds)) s")
     }
 
-    private func waitUntil(seconds: Double, _ condition: @escaping () -> Bool) async {
+    /// Polls `condition` until it holds or `seconds` pass.
+    func waitUntil(seconds: Double, _ condition: @escaping () -> Bool) async {
         let deadline = Date().addingTimeInterval(seconds)
         while !condition(), Date() < deadline, !Task.isCancelled {
             try? await Task.sleep(for: .milliseconds(50))
