@@ -71,7 +71,12 @@ let package = Package(
             // The store tests tamper with the file as another program would.
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
+        .testTarget(name: "chargemuxTests", dependencies: [
+            "chargemux", "Gateway", "OCPP",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

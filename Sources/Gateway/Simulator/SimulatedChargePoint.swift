@@ -12,8 +12,8 @@ public final class SimulatedChargePoint: Sendable {
     private let connector: BackendConnector
     private let pending = PendingCalls()
     private let nextId = NIOLockedValueBox(1)
-    private let connected: NIOLockedValueBox<[CheckedContinuation<Void, Never>]?> = NIOLockedValueBox([])
     private let received = NIOLockedValueBox<[OCPPFrame]>([])
+    private let onEvent: @Sendable (SimulatorEvent) -> Void
 
     /// - Parameters:
     ///   - url: the endpoint without the id (`ws://127.0.0.1:8180/ocpp`).
@@ -22,10 +22,11 @@ public final class SimulatedChargePoint: Sendable {
                 logger: Logger, reconnect: Backoff = Backoff(), onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
         self.id = id
         self.version = version
+        self.onEvent = onEvent
         let target = GatewayConfig.Backend(name: "gateway", url: url, ocppVersion: version,
                                            securityProfile: password == nil ? .unsecured : .basicAuth,
                                            password: password.map { Secret($0) })
-        let delegate = ChargePointSideDelegate(id: id, version: version, pending: pending, connected: connected,
+        let delegate = ChargePointSideDelegate(id: id, version: version, pending: pending,
                                                received: received, onEvent: onEvent)
         self.connector = try BackendConnector(backend: target, chargePointId: id, version: version, eventLoop: eventLoop,
                                               options: BackendConnector.Options(backoff: reconnect), logger: logger,
@@ -36,25 +37,14 @@ public final class SimulatedChargePoint: Sendable {
     public func start() { connector.start() }
 
     /// Waits until the connection is up (or `timeout` passes: then throws).
+    ///
+    /// Polls: a waiter parked on a continuation would never be resumed when the connection
+    /// never comes, and a task group waiting for it would hang past its own timeout.
     public func waitUntilConnected(timeout: Double = 10) async throws {
-        if connector.isConnected { return }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await withCheckedContinuation { continuation in
-                    let alreadyUp = self.connected.withLockedValue { waiting -> Bool in
-                        guard waiting != nil else { return true }
-                        waiting?.append(continuation)
-                        return false
-                    }
-                    if alreadyUp || self.connector.isConnected { continuation.resume() }
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
-                throw SimulatorError.notConnected("gateway")
-            }
-            try await group.next()
-            group.cancelAll()
+        let deadline = ContinuousClock.now + .milliseconds(Int(max(0, timeout) * 1000))
+        while !connector.isConnected {
+            guard ContinuousClock.now < deadline else { throw SimulatorError.notConnected("gateway") }
+            try await Task.sleep(for: .milliseconds(10))
         }
     }
 
@@ -66,6 +56,7 @@ public final class SimulatedChargePoint: Sendable {
         }
         let frame = OCPPFrame.call(id: messageId, action: action, payload: payload)
         let answer = pending.register(id: messageId, action: action, on: connector.eventLoop, timeout: timeout)
+        onEvent(.sent(simulator: id, peer: "gateway", frame: frame))
         guard connector.send(text: frame.serialized) else {
             pending.complete(with: .callError(id: messageId, code: "GenericError", description: "not connected",
                                               details: .object(JSONObject())))
@@ -97,16 +88,14 @@ private final class ChargePointSideDelegate: BackendConnectorDelegate, Sendable 
     let id: String
     let answers: SimulatedChargePointAnswers
     let pending: PendingCalls
-    let connected: NIOLockedValueBox<[CheckedContinuation<Void, Never>]?>
     let received: NIOLockedValueBox<[OCPPFrame]>
     let onEvent: @Sendable (SimulatorEvent) -> Void
 
-    init(id: String, version: OCPPVersion, pending: PendingCalls, connected: NIOLockedValueBox<[CheckedContinuation<Void, Never>]?>,
+    init(id: String, version: OCPPVersion, pending: PendingCalls,
          received: NIOLockedValueBox<[OCPPFrame]>, onEvent: @escaping @Sendable (SimulatorEvent) -> Void) {
         self.id = id
         self.answers = SimulatedChargePointAnswers(version: version)
         self.pending = pending
-        self.connected = connected
         self.received = received
         self.onEvent = onEvent
     }
@@ -115,14 +104,8 @@ private final class ChargePointSideDelegate: BackendConnectorDelegate, Sendable 
         switch event {
         case .connected:
             onEvent(.connected(simulator: id, peer: "gateway"))
-            let waiting = connected.withLockedValue { waiting in
-                defer { waiting = nil }
-                return waiting ?? []
-            }
-            for continuation in waiting { continuation.resume() }
         case .disconnected:
             onEvent(.disconnected(simulator: id, peer: "gateway"))
-            connected.withLockedValue { if $0 == nil { $0 = [] } }
         case .received(let text):
             guard let frame = try? OCPPFrame(parsing: text) else { return }
             received.withLockedValue { $0.append(frame) }

@@ -287,8 +287,8 @@ public final class BackendConnector: Sendable {
         let attempt = failures.value
         failures.value = attempt + 1
         let delay = options.backoff.delay(forAttempt: attempt)
-        state.withLockedValue { state in
-            guard case .connecting = state else { return }
+        let didSchedule = state.withLockedValue { state -> Bool in
+            guard case .connecting = state else { return false }
             let scheduled = eventLoop.scheduleTask(in: delay) { [self] in
                 let proceed = self.state.withLockedValue { state -> Bool in
                     guard case .waiting = state else { return false }
@@ -298,7 +298,12 @@ public final class BackendConnector: Sendable {
                 if proceed { self.connect() }
             }
             state = .waiting(scheduled)
+            return true
         }
+        guard didSchedule else { return }
+        logger.debug("backend reconnect scheduled", metadata: [
+            "attempt": "\(attempt + 1)", "delayMs": "\(delay.nanoseconds / 1_000_000)",
+        ])
     }
 
     /// The failed attempts counted since the last stable connection (for tests).
