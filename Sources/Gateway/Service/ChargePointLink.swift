@@ -166,6 +166,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             dispatch(session.handle(.backendDisconnected(index)))
         case .received(let text):
             dispatch(session.handle(.backendText(backend: index, text)))
+        case .attemptFailed:
+            // A backend that is down does not hold up the charge point's first messages: they
+            // go on to the others now (a backend that connects later gets the boot replayed).
+            if awaitingFirstConnection.remove(index) != nil, awaitingFirstConnection.isEmpty { releaseHeldMessages() }
         }
     }
 

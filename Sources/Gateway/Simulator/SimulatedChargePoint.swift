@@ -149,6 +149,8 @@ private final class ChargePointSideDelegate: BackendConnectorDelegate, Sendable 
                 return waiting ?? []
             }
             for continuation in waiting { continuation.resume() }
+        case .attemptFailed:
+            break
         case .disconnected:
             onEvent(.disconnected(simulator: id, peer: "gateway"))
             connected.withLockedValue { if $0 == nil { $0 = [] } }
