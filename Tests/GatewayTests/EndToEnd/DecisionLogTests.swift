@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import NIOHTTP1
 import OCPP
 import Runtime
 import Testing
@@ -9,6 +10,8 @@ import Testing
 struct DecisionLogTests {
     static let idTag = "FLEET-SECRET-42"
     static let backendPassword = "billing-secret-0123456789"
+    static let wrongPassword = "wrong-secret-password-77"
+    static let longIdTag = "FLEET-TOO-LONG-SECRET-IDTAG-99"
 
     /// The `key=value` fields of a decision line (values may be double-quoted with `\` escapes).
     static func fields(_ line: String) -> [String: String] {
@@ -66,7 +69,14 @@ struct DecisionLogTests {
         #expect(allowed.resultPayload?["status"] == "Accepted")
         _ = try await chargePoint.call("Authorize", ["idTag": .string(Self.idTag)], messageId: "auth-1")
         chargePoint.send(raw: "not json at all")
-        try await waitUntil("five decisions after the boot") { Self.decisions(logs).count >= 6 }
+        // A refused attempt with a wrong password, and an idTag too long for the schema.
+        let intruder = try await TestWebSocketClient.connect(port: harness.port, path: "/ocpp/CP-1",
+                                                             authorization: TransportFixtures.basic("CP-1", Self.wrongPassword))
+        let refusal = try await intruder.refusal()
+        #expect(refusal.head.status == .unauthorized)
+        let tooLong = try await chargePoint.call("Authorize", ["idTag": .string(Self.longIdTag)], messageId: "auth-2")
+        #expect(tooLong.errorCode == "PropertyConstraintViolation" || tooLong.errorCode == "TypeConstraintViolation", "\(tooLong)")
+        try await waitUntil("six decisions after the boot") { Self.decisions(logs).count >= 7 }
 
         let decisions = Self.decisions(logs)
         let policyFile = harness.policyPath.path
@@ -106,12 +116,13 @@ struct DecisionLogTests {
 
         // The boot and the Authorize too: one line per call.
         #expect(decisions.filter { $0["action"] == "BootNotification" }.count == 1)
-        #expect(decisions.filter { $0["action"] == "Authorize" }.map { $0["id"] } == ["auth-1"])
+        #expect(decisions.filter { $0["action"] == "Authorize" }.map { $0["id"] } == ["auth-1", "auth-2"])
 
         // No secret in any line: passwords, the hash key, the idTag in clear.
         await chargePoint.stop()
         await harness.stop()
-        let secrets = [GatewayHarness.chargePointPassword, Self.backendPassword, "e2e-hash-key-0123456789", Self.idTag]
+        let secrets = [GatewayHarness.chargePointPassword, Self.backendPassword, Self.wrongPassword, "e2e-hash-key-0123456789",
+                       Self.idTag, Self.longIdTag, String(Self.longIdTag.prefix(20))]
         for line in logs.all {
             for secret in secrets { #expect(!line.contains(secret), "\(line)") }
         }

@@ -83,4 +83,34 @@ struct TransactionIdTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a charge point that reconnects mid-transaction keeps its transaction ids and owner")
+    func reconnectMidTransaction() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let first = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
+        let start = try await first.call("StartTransaction", E2EPolicy.start("FLEET-7"))
+        #expect(start.resultPayload?["transactionId"] == 2000)
+        try await harness.waitForCalls("ems", "StartTransaction")
+        try await Task.sleep(for: .milliseconds(50))
+        await first.stop()
+        for name in E2EPolicy.backends {
+            try await waitUntil("\(name) to see CP-1 go") { !harness.backendConnected(name) }
+        }
+
+        let second = try await harness.chargePoint()
+        let stop = try await second.call("StopTransaction", E2EPolicy.stop(2000))
+        #expect(stop.resultPayload?["idTagInfo"]?["status"] == "Accepted", "\(stop)")
+        let fleetStop = try await harness.waitForCalls("fleet", "StopTransaction")
+        let emsStop = try await harness.waitForCalls("ems", "StopTransaction")
+        #expect(fleetStop[0].payload["transactionId"] == 2000)
+        #expect(emsStop[0].payload["transactionId"] == 3000)
+        // Each backend got the boot again (replayed from the snapshot) before the stop.
+        for name in ["fleet", "ems"] {
+            #expect(harness.actions(name) == ["BootNotification", "StartTransaction", "BootNotification", "StopTransaction"], "\(name)")
+        }
+        #expect(!harness.actions("billing").contains("StopTransaction"))
+        await second.stop()
+        await harness.stop()
+    }
 }
