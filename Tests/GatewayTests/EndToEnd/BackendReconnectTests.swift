@@ -18,13 +18,13 @@ struct BackendReconnectTests {
 
         let began = ContinuousClock.now
         let heartbeat = try await chargePoint.call("Heartbeat", .object(JSONObject()))
-        #expect(heartbeat.resultPayload?["currentTime"] != nil)
+        #expect(heartbeat.resultPayload?["currentTime"] != nil, "\(heartbeat)")
         let fleetUser = try await chargePoint.call("Authorize", ["idTag": "FLEET-7"])
-        #expect(fleetUser.resultPayload?["idTagInfo"]?["status"] == "Accepted")
+        #expect(fleetUser.resultPayload?["idTagInfo"]?["status"] == "Accepted", "\(fleetUser)")
         let billingUser = try await chargePoint.call("Authorize", ["idTag": "USER-1"], messageId: "absent-1")
         #expect(billingUser.messageId == "absent-1")
-        #expect(billingUser.errorCode == "InternalError")
-        #expect(billingUser.errorDescription == "responder `billing` is not connected")
+        #expect(billingUser.errorCode == "InternalError", "\(billingUser)")
+        #expect(billingUser.errorDescription == "responder `billing` is not connected", "\(billingUser)")
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
         #expect(status.errorCode == "InternalError")  // billing, the primary, answers it
         #expect(ContinuousClock.now - began < .seconds(2))
@@ -34,7 +34,7 @@ struct BackendReconnectTests {
         try await waitUntil("billing to accept the replayed boot") { harness.backendConnected("billing") }
         try await Task.sleep(for: .milliseconds(50))
         let again = try await chargePoint.call("Authorize", ["idTag": "USER-1"])
-        #expect(again.resultPayload?["idTagInfo"]?["status"] == "Accepted")
+        #expect(again.resultPayload?["idTagInfo"]?["status"] == "Accepted", "\(again)")
         #expect(harness.actions("billing") == ["BootNotification", "BootNotification", "Authorize"])
         #expect(chargePoint.isConnected)
         await chargePoint.stop()

@@ -70,7 +70,7 @@ struct BadInputEndToEndTests {
         try await oversized.waitUntilClosed()
 
         let status = try await goodOne.call("StatusNotification", E2EPolicy.status)
-        #expect(status.resultPayload == .object(JSONObject()))
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
         #expect(goodOne.isConnected)
         for name in E2EPolicy.backends {
             #expect(!harness.calls(name).contains { $0.action == "DataTransfer" || $0.action == "Heartbeat" }, "\(name)")
@@ -107,11 +107,11 @@ struct BadInputEndToEndTests {
         #expect(backend.send(raw: OCPPFrame.callResult(id: "nobody-1", payload: .object(JSONObject())).serialized, to: "CP-1"))
         // The link still works both ways, and the charge point saw none of it.
         let reset = try await backend.call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(reset.resultPayload?["status"] == "Accepted")
+        #expect(reset.resultPayload?["status"] == "Accepted", "\(reset)")
         #expect(chargePoint.receivedCalls.compactMap(\.action) == ["Reset"])
         #expect(chargePoint.receivedFrames.count == 2)  // the boot answer and the Reset
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
-        #expect(status.resultPayload != nil)
+        #expect(status.resultPayload != nil, "\(status)")
         #expect(harness.frames("fleet").allSatisfy { $0.isCall } && harness.frames("ems").allSatisfy { $0.isCall })
         await chargePoint.stop()
         await harness.stop()
@@ -132,7 +132,7 @@ struct BadInputEndToEndTests {
         #expect(chargePoint.receivedCalls.isEmpty)
         // Served all along.
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
-        #expect(status.resultPayload == .object(JSONObject()))
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
         try await harness.waitForCalls("ems", "StatusNotification")
         await chargePoint.stop()
         await harness.stop()

@@ -11,10 +11,10 @@ struct BootNotificationEndToEndTests {
     func lateBackend() async throws {
         let harness = GatewayHarness()
         try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends,
-                                options: ["ems": .init(startLater: true)], initialConnectGrace: .milliseconds(300))
+                                options: ["ems": .init(startLater: true)])
         let chargePoint = try await harness.chargePoint()
         let boot = try await chargePoint.call("BootNotification", GatewayHarness.bootPayload)
-        #expect(boot.resultPayload?["status"] == "Accepted")
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
         _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
         #expect(harness.actions("ems").isEmpty)
 
@@ -41,7 +41,7 @@ struct BootNotificationEndToEndTests {
         try await harness.waitForCalls("fleet", "BootNotification", count: 2)
         try await Task.sleep(for: .milliseconds(50))
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         #expect(harness.actions("fleet") == ["BootNotification", "BootNotification", "StartTransaction"])
         let boots = harness.calls("fleet").filter { $0.action == "BootNotification" }
         #expect(boots[0].payload == boots[1].payload)
@@ -62,9 +62,9 @@ struct BootNotificationEndToEndTests {
         try await Task.sleep(for: .milliseconds(50))
 
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
-        #expect(status.resultPayload == .object(JSONObject()))
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
         let billingStart = try await chargePoint.call("StartTransaction", E2EPolicy.start("USER-1"))
-        #expect(billingStart.resultPayload?["transactionId"] == 1000)
+        #expect(billingStart.resultPayload?["transactionId"] == 1000, "\(billingStart)")
         // fleet (Rejected) owns FLEET-7: its transaction cannot start.
         let fleetStart = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7", connector: 2))
         #expect(fleetStart.errorCode == "InternalError", "\(fleetStart)")

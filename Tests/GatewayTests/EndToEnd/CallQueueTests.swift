@@ -53,7 +53,7 @@ struct CallQueueTests {
         async let ems = harness.backend("ems").call("GetConfiguration", payload: ["key": ["E"]], to: "CP-1")
         // Meanwhile the charge point's own call goes out at once: the directions are independent.
         let own = try await chargePoint.call("StatusNotification", E2EPolicy.status, messageId: "own-1")
-        #expect(own.resultPayload != nil)
+        #expect(own.resultPayload != nil, "\(own)")
         #expect(recorder.calls.filter { $0.hasPrefix("out:") }.count <= 1, "\(recorder.calls)")
         let answers = try await [billing, fleet, ems]
         #expect(ContinuousClock.now - began >= .milliseconds(600))  // three answers of 200 ms each, in turn
@@ -86,10 +86,10 @@ struct CallQueueTests {
         let (billingAnswer, emsAnswer) = try await (billing, ems)
         let elapsed = ContinuousClock.now - began
         #expect(billingAnswer.messageId == "billing-1")
-        #expect(billingAnswer.errorCode == "GenericError")
-        #expect(billingAnswer.errorDescription?.contains("did not answer within 2 s") == true)
+        #expect(billingAnswer.errorCode == "GenericError", "\(billingAnswer)")
+        #expect(billingAnswer.errorDescription?.contains("did not answer within 2 s") == true, "\(billingAnswer)")
         #expect(emsAnswer.messageId == "ems-1")
-        #expect(emsAnswer.errorCode == "GenericError")
+        #expect(emsAnswer.errorCode == "GenericError", "\(emsAnswer)")
         #expect(elapsed >= .seconds(4) && elapsed < .seconds(12), "\(elapsed)")
 
         // The second call reached the charge point only once the first had timed out.

@@ -27,7 +27,7 @@ struct ConnectionTests {
         try await client.send(text: #"[2,"hb-1","Heartbeat",{}]"#)
         let answer = try OCPPFrame(parsing: try await client.texts(count: 1)[0])
         #expect(answer.messageId == "hb-1")
-        #expect(answer.resultPayload?["currentTime"]?.stringValue != nil)
+        #expect(answer.resultPayload?["currentTime"]?.stringValue != nil, "\(answer)")
         await client.close()
         await harness.stop()
     }
@@ -96,7 +96,7 @@ struct ConnectionTests {
         #expect(emsMeter.map { $0.payload["transactionId"] } == [3000])
 
         let status = try await second.call("StatusNotification", E2EPolicy.status, messageId: "second-2")
-        #expect(status.resultPayload != nil)
+        #expect(status.resultPayload != nil, "\(status)")
         for name in E2EPolicy.backends {
             let statuses = try await harness.waitForCalls(name, "StatusNotification")
             #expect(statuses.count == 1, "\(name)")
@@ -104,7 +104,7 @@ struct ConnectionTests {
         }
         // A backend's call reaches the second connection only, and its answer comes back.
         let reset = try await harness.backend("billing").call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(reset.resultPayload?["status"] == "Accepted")
+        #expect(reset.resultPayload?["status"] == "Accepted", "\(reset)")
         #expect(second.receivedCalls.compactMap(\.action) == ["Reset"])
         #expect(!first.frames.contains { $0.opcode == .text && $0.text.contains("Reset") })
         await second.stop()

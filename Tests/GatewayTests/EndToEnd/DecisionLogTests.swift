@@ -62,11 +62,11 @@ struct DecisionLogTests {
         let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         let hash = harness.server.context.policies.current.policy.sourceHash
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start(Self.idTag), messageId: "start-1")
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         let denied = try await harness.backend("ems").call("Reset", payload: ["type": "Hard"], to: "CP-1")
-        #expect(denied.errorCode == "SecurityError")
+        #expect(denied.errorCode == "SecurityError", "\(denied)")
         let allowed = try await harness.backend("billing").call("RemoteStartTransaction", payload: ["idTag": .string(Self.idTag)], to: "CP-1")
-        #expect(allowed.resultPayload?["status"] == "Accepted")
+        #expect(allowed.resultPayload?["status"] == "Accepted", "\(allowed)")
         _ = try await chargePoint.call("Authorize", ["idTag": .string(Self.idTag)], messageId: "auth-1")
         chargePoint.send(raw: "not json at all")
         // A refused attempt with a wrong password, and an idTag too long for the schema.

@@ -15,12 +15,12 @@ struct PermissionTests {
         // deny overrides `allow all ... Reset`
         let reset = try await harness.backend("ems").call("Reset", payload: ["type": "Hard"], to: "CP-1")
         #expect(reset.messageId == "ems-1")
-        #expect(reset.errorCode == "SecurityError")
+        #expect(reset.errorCode == "SecurityError", "\(reset)")
         #expect(reset.errorDescription?.contains("site.policy:\(E2EPolicy.Line.denyEmsReset)") == true, "\(reset)")
         // no allow rule at all: the default deny
         let remoteStart = try await harness.backend("fleet").call("RemoteStartTransaction", payload: ["idTag": "FLEET-7"], to: "CP-1")
         #expect(remoteStart.messageId == "fleet-1")
-        #expect(remoteStart.errorCode == "SecurityError")
+        #expect(remoteStart.errorCode == "SecurityError", "\(remoteStart)")
         #expect(remoteStart.errorDescription?.contains("default deny") == true, "\(remoteStart)")
         // An allowed call afterwards is the only call the charge point ever sees.
         let allowed = try await harness.backend("billing").call("RemoteStartTransaction", payload: ["idTag": "USER-1"], to: "CP-1")

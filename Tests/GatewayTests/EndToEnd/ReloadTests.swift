@@ -41,10 +41,10 @@ struct ReloadTests {
         let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         // An open transaction keeps its owner across the reload.
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
         let resetBefore = try await harness.backend("ems").call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(resetBefore.errorCode == "SecurityError")
+        #expect(resetBefore.errorCode == "SecurityError", "\(resetBefore)")
         let oldHash = harness.server.context.policies.current.policy.sourceHash
 
         try harness.writePolicy(Self.after)
@@ -59,12 +59,12 @@ struct ReloadTests {
         #expect(emsStatus.count == 1)
         #expect(harness.calls("billing").filter { $0.action == "StatusNotification" }.count == 2)
         let resetAfter = try await harness.backend("ems").call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(resetAfter.resultPayload?["status"] == "Accepted")
+        #expect(resetAfter.resultPayload?["status"] == "Accepted", "\(resetAfter)")
         let billingReset = try await harness.backend("billing").call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(billingReset.errorCode == "SecurityError")
+        #expect(billingReset.errorCode == "SecurityError", "\(billingReset)")
         // New users follow the new owner rules; the open transaction keeps fleet.
         let authorize = try await chargePoint.call("Authorize", ["idTag": "FLEET-8"])
-        #expect(authorize.resultPayload != nil)
+        #expect(authorize.resultPayload != nil, "\(authorize)")
         #expect(harness.calls("billing").last?.action == "Authorize")
         _ = try await chargePoint.call("StopTransaction", E2EPolicy.stop(2000))
         #expect(harness.actions("fleet").last == "StopTransaction")
@@ -98,7 +98,7 @@ struct ReloadTests {
         try await Task.sleep(for: .milliseconds(100))
         #expect(!harness.actions("ems").contains("StatusNotification"))
         let reset = try await harness.backend("billing").call("Reset", payload: ["type": "Soft"], to: "CP-1")
-        #expect(reset.resultPayload?["status"] == "Accepted")
+        #expect(reset.resultPayload?["status"] == "Accepted", "\(reset)")
         await chargePoint.stop()
         await harness.stop()
     }

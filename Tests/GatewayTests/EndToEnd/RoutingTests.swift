@@ -25,13 +25,13 @@ struct RoutingTests {
         #expect(status == .callResult(id: "status-1", payload: .object(JSONObject())))
         // to gateway: no backend
         let heartbeat = try await chargePoint.call("Heartbeat", .object(JSONObject()), messageId: "hb-1")
-        #expect(heartbeat.resultPayload?["currentTime"]?.stringValue != nil)
+        #expect(heartbeat.resultPayload?["currentTime"]?.stringValue != nil, "\(heartbeat)")
         // to owner (fleet) and ems: fleet answers with its id
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"), messageId: "start-1")
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         // to owner only: billing owns USER-1
         let authorize = try await chargePoint.call("Authorize", ["idTag": "USER-1"], messageId: "auth-1")
-        #expect(authorize.resultPayload?["idTagInfo"]?["status"] == "Accepted")
+        #expect(authorize.resultPayload?["idTagInfo"]?["status"] == "Accepted", "\(authorize)")
         for name in E2EPolicy.backends { try await harness.waitForCalls(name, "StatusNotification") }
         try await harness.waitForCalls("ems", "StartTransaction")
         try await Task.sleep(for: .milliseconds(150))  // room for a stray second answer
@@ -63,7 +63,7 @@ struct RoutingTests {
         let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         let answer = try await chargePoint.call("DataTransfer", ["vendorId": "com.example"], messageId: "dt-1")
         #expect(answer.messageId == "dt-1")
-        #expect(answer.errorCode == "NotSupported")
+        #expect(answer.errorCode == "NotSupported", "\(answer)")
         try await Task.sleep(for: .milliseconds(100))
         for name in E2EPolicy.backends { #expect(harness.actions(name) == ["BootNotification"], "\(name)") }
         await chargePoint.stop()

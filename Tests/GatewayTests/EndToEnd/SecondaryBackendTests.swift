@@ -22,8 +22,8 @@ struct SecondaryBackendTests {
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
         let elapsed = ContinuousClock.now - began
-        #expect(status.resultPayload == .object(JSONObject()))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         #expect(elapsed < Self.promptly, "\(elapsed)")
         #expect(!harness.actions("ems").contains("StatusNotification"))
         await chargePoint.stop()
@@ -41,9 +41,9 @@ struct SecondaryBackendTests {
         let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
         let elapsed = ContinuousClock.now - began
-        #expect(boot.resultPayload?["status"] == "Accepted")
-        #expect(status.resultPayload == .object(JSONObject()))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         #expect(elapsed < Self.promptly, "\(elapsed)")
         #expect(harness.actions("ems") == ["BootNotification"])  // the rest waits for its boot answer
         await chargePoint.stop()
@@ -60,8 +60,8 @@ struct SecondaryBackendTests {
         let boot = try await chargePoint.call("BootNotification", GatewayHarness.bootPayload)
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("USER-1"))
         let elapsed = ContinuousClock.now - began
-        #expect(boot.resultPayload?["status"] == "Accepted")
-        #expect(start.resultPayload?["transactionId"] == 1000)
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
+        #expect(start.resultPayload?["transactionId"] == 1000, "\(start)")
         #expect(elapsed < Self.promptly, "\(elapsed)")
         await chargePoint.stop()
         await harness.stop()

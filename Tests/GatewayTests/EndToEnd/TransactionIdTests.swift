@@ -13,7 +13,7 @@ struct TransactionIdTests {
         try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
         let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         try await harness.waitForCalls("ems", "StartTransaction")
         try await Task.sleep(for: .milliseconds(50))  // ems's answer, with its own id, reaches the gateway
         _ = try await chargePoint.call("MeterValues", E2EPolicy.meterValues(2000))
@@ -21,10 +21,10 @@ struct TransactionIdTests {
         // ems limits the transaction by its own id 3000: the charge point gets 2000.
         let profile = try await harness.backend("ems").call("SetChargingProfile", payload: E2EPolicy.chargingProfile(transactionId: 3000),
                                                             to: "CP-1")
-        #expect(profile.resultPayload?["status"] == "Accepted")
+        #expect(profile.resultPayload?["status"] == "Accepted", "\(profile)")
         // fleet (the owner, and the responder) stops it by its id 2000.
         let remoteStop = try await harness.backend("fleet").call("RemoteStopTransaction", payload: ["transactionId": 2000], to: "CP-1")
-        #expect(remoteStop.resultPayload?["status"] == "Accepted")
+        #expect(remoteStop.resultPayload?["status"] == "Accepted", "\(remoteStop)")
         let received = chargePoint.receivedCalls
         #expect(received.compactMap(\.action) == ["SetChargingProfile", "RemoteStopTransaction"])
         #expect(received[0].payload["csChargingProfiles"]?["transactionId"] == 2000)
@@ -32,7 +32,7 @@ struct TransactionIdTests {
         #expect(received[1].payload == ["transactionId": 2000])
 
         let stop = try await chargePoint.call("StopTransaction", E2EPolicy.stop(2000))
-        #expect(stop.resultPayload?["idTagInfo"]?["status"] == "Accepted")
+        #expect(stop.resultPayload?["idTagInfo"]?["status"] == "Accepted", "\(stop)")
         let fleet = try await harness.waitForCalls("fleet", "StopTransaction")
         let ems = try await harness.waitForCalls("ems", "StopTransaction")
         #expect(harness.calls("fleet").filter { $0.action == "MeterValues" }.map { $0.payload["transactionId"] } == [2000])
@@ -90,7 +90,7 @@ struct TransactionIdTests {
         try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
         let first = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         let start = try await first.call("StartTransaction", E2EPolicy.start("FLEET-7"))
-        #expect(start.resultPayload?["transactionId"] == 2000)
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
         try await harness.waitForCalls("ems", "StartTransaction")
         try await Task.sleep(for: .milliseconds(50))
         await first.stop()
