@@ -62,4 +62,26 @@ struct BackendReconnectTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a backend that drops while its call is at the charge point: the answer goes nowhere, the next backend's call goes on")
+    func askerDropsMidCall() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let behaviour = SimulatedChargePoint.Behaviour(answerDelay: .milliseconds(300))
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends, behaviour: behaviour)
+        let billing = harness.backend("billing")
+        let asking = Task { try? await billing.call("GetConfiguration", payload: .object(JSONObject()), to: "CP-1") }
+        try await waitUntil("the first call at the charge point") { chargePoint.receivedCalls.count == 1 }
+        async let ems = harness.backend("ems").call("GetConfiguration", payload: ["key": ["E"]], to: "CP-1")
+        try await Task.sleep(for: .milliseconds(50))
+        await harness.stopBackend("billing")
+        _ = await asking.value
+        let emsAnswer = try await ems
+        #expect(emsAnswer.messageId == "ems-1")
+        #expect(emsAnswer.resultPayload != nil, "\(emsAnswer)")
+        #expect(chargePoint.receivedCalls.count == 2)
+        #expect(chargePoint.isConnected)
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }

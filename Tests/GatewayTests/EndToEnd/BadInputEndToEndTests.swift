@@ -60,14 +60,22 @@ struct BadInputEndToEndTests {
 
         let binary = try await Self.rawChargePoint(harness, id: "CP-BIN")
         try await binary.send(.binary, Array(#"[2,"b1","Heartbeat",{}]"#.utf8))
-        #expect(try await binary.frame(.connectionClose).closeCode == 1003)
+        let binaryClose = try await binary.frame(.connectionClose)
+        #expect(binaryClose.closeCode == 1003)
         try await binary.waitUntilClosed()
 
         let oversized = try await Self.rawChargePoint(harness, id: "CP-BIG")
         let big = #"[2,"big-1","DataTransfer",{"vendorId":"v","data":""# + String(repeating: "x", count: 5000) + #""}]"#
         try await oversized.send(text: big)
-        #expect(try await oversized.frame(.connectionClose).closeCode == 1009)
+        let oversizedClose = try await oversized.frame(.connectionClose)
+        #expect(oversizedClose.closeCode == 1009)
         try await oversized.waitUntilClosed()
+
+        let invalidUTF8 = try await Self.rawChargePoint(harness, id: "CP-UTF")
+        try await invalidUTF8.send(.text, [0x5B, 0x32, 0x2C, 0xFF, 0xFE, 0x5D])
+        let utfClose = try await invalidUTF8.frame(.connectionClose)
+        #expect(utfClose.closeCode == 1007)
+        try await invalidUTF8.waitUntilClosed()
 
         let status = try await goodOne.call("StatusNotification", E2EPolicy.status)
         #expect(status.resultPayload == .object(JSONObject()), "\(status)")

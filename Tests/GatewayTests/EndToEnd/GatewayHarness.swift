@@ -28,6 +28,8 @@ final class GatewayHarness: @unchecked Sendable {
         var startLater = false
         /// When set, the backend wants Basic auth (profile 1) with this password.
         var password: String?
+        /// Accepts TCP connections and never answers, not even the WebSocket upgrade.
+        var blackHole = false
     }
 
     let directory: URL
@@ -40,6 +42,7 @@ final class GatewayHarness: @unchecked Sendable {
     private var systems: [String: SimulatedCentralSystem] = [:]
     private var backendPorts: [String: Int] = [:]
     private var backendPasswords: [String: String] = [:]
+    private var blackHoles: [any Channel] = []
     private(set) var server: GatewayServer!
     private(set) var port = 0
     static let chargePointPassword = "cp-password-0123456789"
@@ -73,7 +76,11 @@ final class GatewayHarness: @unchecked Sendable {
                 backendPasswords[name] = option.password
             }
             let port: Int
-            if option.startLater {
+            if option.blackHole {
+                let channel = try await Self.blackHole(group: group)
+                port = channel.localAddress?.port ?? 0
+                lock.withLock { blackHoles.append(channel) }
+            } else if option.startLater {
                 port = try await Self.reservePort(group: group)
                 lock.withLock { backendPorts[name] = port }
             } else {
@@ -111,6 +118,14 @@ final class GatewayHarness: @unchecked Sendable {
             initialConnectGrace: initialConnectGrace)
         server = GatewayServer(context: context, eventLoopGroup: group)
         port = try await server.start().first?.port ?? 0
+    }
+
+    /// A server that accepts connections and never reads or answers anything.
+    private static func blackHole(group: any EventLoopGroup) async throws -> any Channel {
+        try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.autoRead, value: false)
+            .bind(host: "127.0.0.1", port: 0).get()
     }
 
     /// A port nothing listens on now, for a backend that starts later.
@@ -225,8 +240,9 @@ final class GatewayHarness: @unchecked Sendable {
 
     func stop() async {
         await server?.shutdown()
-        let all = lock.withLock { Array(servers.values) }
+        let (all, holes) = lock.withLock { (Array(servers.values), blackHoles) }
         for backend in all { await backend.shutdown() }
+        for hole in holes { try? await hole.close() }
         try? FileManager.default.removeItem(at: directory)
     }
 }

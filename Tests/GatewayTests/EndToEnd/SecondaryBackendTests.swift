@@ -66,4 +66,26 @@ struct SecondaryBackendTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a secondary that accepts TCP and never answers the upgrade: the boot waits at most the 3 s grace, later calls not at all")
+    func blackHoleSecondary() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends, options: ["ems": .init(blackHole: true)])
+        let chargePoint = try await harness.chargePoint()
+        let bootBegan = ContinuousClock.now
+        let boot = try await chargePoint.call("BootNotification", GatewayHarness.bootPayload)
+        let bootTook = ContinuousClock.now - bootBegan
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
+        #expect(bootTook < .seconds(5), "\(bootTook)")  // the call timeout is 30 s
+        let began = ContinuousClock.now
+        let status = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
+        let elapsed = ContinuousClock.now - began
+        #expect(status.resultPayload == .object(JSONObject()), "\(status)")
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
+        #expect(elapsed < Self.promptly, "\(elapsed)")
+        #expect(chargePoint.isConnected)
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
