@@ -201,9 +201,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         guard loaded.generation != generation else { return }
         generation = loaded.generation
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: chargePointId)
-        if session.replacePolicy(view) {
+        if let effects = session.reloadPolicy(view) {
             logger.info("policy reloaded", metadata: ["policyHash": "\(loaded.policy.sourceHash)"])
             connectBackends(view.reachableBackends)
+            dispatch(effects)
         } else {
             logger.warning("reloaded policy not applied to this charge point until it reconnects: its backends changed",
                            metadata: ["policyHash": "\(loaded.policy.sourceHash)"])

@@ -102,4 +102,55 @@ struct ReloadTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    /// Without ems at all: the gateway does not connect to it for this charge point.
+    static let withoutEms = """
+        policy "without-ems" for ocpp 1.6
+        primary billing
+        owner fleet when idTag matches "FLEET-*"
+        owner billing otherwise
+        route BootNotification, StatusNotification to billing, fleet
+        route Authorize, StartTransaction, StopTransaction, MeterValues to owner
+        """
+
+    @Test("a backend a reload brings in gets the BootNotification first, then the calls routed to it")
+    func reloadAddsBackend() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: Self.withoutEms, backends: E2EPolicy.backends)
+        let chargePoint = try await harness.bootedChargePoint(backends: ["billing", "fleet"])
+        #expect(!harness.backendConnected("ems"))
+
+        try harness.writePolicy(Self.withoutEms.replacingOccurrences(of: "to billing, fleet", with: "to all"))
+        harness.server.reload()
+        #expect(harness.server.context.policies.current.generation == 2)
+        // The first message after the reload brings ems in; it is not connected yet for this one.
+        _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        try await waitUntil("ems to see CP-1") { harness.backendConnected("ems") }
+        try await Task.sleep(for: .milliseconds(100))
+        _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        try await harness.waitForCalls("ems", "StatusNotification")
+        #expect(harness.actions("ems") == ["BootNotification", "StatusNotification"])
+        let boot = harness.calls("ems").first
+        #expect(boot?.payload == GatewayHarness.bootPayload)
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("a connected backend a reload makes a boot target gets the BootNotification before the next call")
+    func reloadAddsBootTarget() async throws {
+        let harness = GatewayHarness()
+        let before = Self.withoutEms + "\nallow ems GetConfiguration"
+        try await harness.start(policy: before, backends: E2EPolicy.backends)
+        let chargePoint = try await harness.bootedChargePoint(backends: ["billing", "fleet"])
+        try await waitUntil("ems to see CP-1") { harness.backendConnected("ems") }
+        #expect(harness.actions("ems").isEmpty)
+
+        try harness.writePolicy(before.replacingOccurrences(of: "to billing, fleet", with: "to all"))
+        harness.server.reload()
+        _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        try await harness.waitForCalls("ems", "StatusNotification")
+        #expect(harness.actions("ems") == ["BootNotification", "StatusNotification"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
