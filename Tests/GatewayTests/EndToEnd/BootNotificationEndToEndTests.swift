@@ -86,4 +86,32 @@ struct BootNotificationEndToEndTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a Pending backend gets the boot again after its interval, and what it triggers, nothing else")
+    func pendingRetriesAndTriggers() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard + "\nallow all TriggerMessage", backends: E2EPolicy.backends,
+                                options: ["ems": .init(bootStatus: "Pending", heartbeatInterval: 1)])
+        let chargePoint = try await harness.chargePoint()
+        let boot = try await chargePoint.call("BootNotification", GatewayHarness.bootPayload)
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
+        try await harness.waitForCalls("ems", "BootNotification")
+        try await Task.sleep(for: .milliseconds(50))
+
+        let trigger = try await harness.backend("ems").call("TriggerMessage", payload: ["requestedMessage": "StatusNotification"],
+                                                            to: "CP-1")
+        #expect(trigger.resultPayload?["status"] == "Accepted", "\(trigger)")
+        _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        _ = try await chargePoint.call("StatusNotification", E2EPolicy.status)
+        _ = try await chargePoint.call("StartTransaction", E2EPolicy.start("USER-1"))
+        for name in ["billing", "fleet"] { try await harness.waitForCalls(name, "StatusNotification", count: 2) }
+        // The boot is due again after ems's interval of 1 s.
+        try await harness.waitForCalls("ems", "BootNotification", count: 2, timeout: .seconds(4))
+        let ems = harness.actions("ems")
+        #expect(ems.filter { $0 == "StatusNotification" }.count == 1, "\(ems)")
+        #expect(Set(ems) == ["BootNotification", "StatusNotification"], "\(ems)")
+        #expect(ems.first == "BootNotification")
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
