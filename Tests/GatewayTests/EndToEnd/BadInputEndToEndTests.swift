@@ -145,4 +145,30 @@ struct BadInputEndToEndTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("from a backend: a responder's answer that breaks the schema reaches the charge point as an InternalError")
+    func responderBreaksSchema() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends, options: ["billing": .init(silent: true)])
+        let chargePoint = try await harness.chargePoint()
+        // billing answers by hand: the boot correctly, the Authorize with a status OCPP does not have.
+        async let boot = chargePoint.call("BootNotification", GatewayHarness.bootPayload)
+        let bootLeg = try await harness.waitForCalls("billing", "BootNotification")[0]
+        let accepted: JSONValue = ["status": "Accepted", "currentTime": "2026-11-21T08:00:00Z", "interval": 300]
+        #expect(harness.backend("billing").send(raw: OCPPFrame.callResult(id: bootLeg.id, payload: accepted).serialized, to: "CP-1"))
+        let bootAnswer = try await boot
+        #expect(bootAnswer.resultPayload == accepted, "\(bootAnswer)")
+
+        async let authorize = chargePoint.call("Authorize", ["idTag": "USER-1"], messageId: "auth-1")
+        let leg = try await harness.waitForCalls("billing", "Authorize")[0]
+        let broken: JSONValue = ["idTagInfo": ["status": "Maybe"]]
+        #expect(harness.backend("billing").send(raw: OCPPFrame.callResult(id: leg.id, payload: broken).serialized, to: "CP-1"))
+        let answer = try await authorize
+        #expect(answer.messageId == "auth-1")
+        #expect(answer.errorCode == "InternalError", "\(answer)")
+        #expect(answer.errorDescription?.contains("breaks the schema") == true, "\(answer)")
+        #expect(chargePoint.answers(to: "auth-1").count == 1)
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
