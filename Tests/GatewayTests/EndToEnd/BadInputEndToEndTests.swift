@@ -171,4 +171,24 @@ struct BadInputEndToEndTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("from the charge point: an answer that breaks the schema reaches the asking backend as a CALLERROR, never as is")
+    func chargePointAnswerBreaksSchema() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let behaviour = SimulatedChargePoint.Behaviour { action, _ in
+            action == "GetConfiguration" ? ["configurationKey": [["key": 5, "readonly": "no"]]] : nil
+        }
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends, behaviour: behaviour)
+        let answer = try await harness.backend("billing").call("GetConfiguration", payload: .object(JSONObject()), to: "CP-1")
+        #expect(answer.messageId == "billing-1")
+        #expect(answer.errorCode == "InternalError", "\(answer)")
+        #expect(answer.errorDescription?.contains("breaks the schema") == true, "\(answer)")
+        // The link goes on: the next call is answered normally.
+        let reset = try await harness.backend("billing").call("Reset", payload: ["type": "Soft"], to: "CP-1")
+        #expect(reset.resultPayload?["status"] == "Accepted", "\(reset)")
+        #expect(chargePoint.isConnected)
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
