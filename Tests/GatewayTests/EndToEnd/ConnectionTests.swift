@@ -111,4 +111,35 @@ struct ConnectionTests {
         await first.close()
         await harness.stop()
     }
+
+    @Test("three connections of one id in quick succession: the last one works, backends see it once")
+    func replacementChain() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let authorization = TransportFixtures.basic("CP-1", Self.password)
+        let first = try await TestWebSocketClient.connect(port: harness.port, path: "/ocpp/CP-1", authorization: authorization)
+        _ = try await first.upgradeResponse()
+        let second = try await TestWebSocketClient.connect(port: harness.port, path: "/ocpp/CP-1", authorization: authorization)
+        _ = try await second.upgradeResponse()
+        let third = try await harness.chargePoint()
+        let boot = try await third.call("BootNotification", GatewayHarness.bootPayload)
+        #expect(boot.resultPayload?["status"] == "Accepted", "\(boot)")
+        for client in [first, second] {
+            let close = try await client.frame(.connectionClose)
+            #expect(close.closeCode == 4000)
+        }
+        let status = try await third.call("StatusNotification", E2EPolicy.status)
+        #expect(status.resultPayload != nil, "\(status)")
+        for name in E2EPolicy.backends {
+            let statuses = try await harness.waitForCalls(name, "StatusNotification")
+            #expect(statuses.count == 1, "\(name)")
+            #expect(harness.backend(name).connectedChargePoints == ["CP-1"], "\(name)")
+        }
+        let reset = try await harness.backend("billing").call("Reset", payload: ["type": "Soft"], to: "CP-1")
+        #expect(reset.resultPayload?["status"] == "Accepted", "\(reset)")
+        await third.stop()
+        await first.close()
+        await second.close()
+        await harness.stop()
+    }
 }

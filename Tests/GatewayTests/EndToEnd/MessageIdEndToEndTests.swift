@@ -70,4 +70,20 @@ struct MessageIdEndToEndTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("the charge point's CALLERROR to a backend's call reaches that backend with its own id and the code unchanged")
+    func callErrorAnswer() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends, behaviour: .init(silent: true))
+        async let answer = harness.backend("billing").call("Reset", payload: ["type": "Hard"], to: "CP-1", messageId: "reset-42")
+        let call = try await waitFor("the Reset at the charge point") { chargePoint.receivedCalls.first }
+        #expect(call.messageId != "reset-42")
+        chargePoint.send(raw: OCPPFrame.callError(id: call.messageId, code: "NotSupported", description: "no hard resets here",
+                                                  details: .object(JSONObject())).serialized)
+        let result = try await answer
+        #expect(result == .callError(id: "reset-42", code: "NotSupported", description: "no hard resets here", details: .object(JSONObject())))
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }

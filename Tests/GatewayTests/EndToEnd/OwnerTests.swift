@@ -82,4 +82,24 @@ struct OwnerTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a transaction stopped with another user's idTag still belongs to the owner it started with")
+    func stopByAnotherUser() async throws {
+        let harness = GatewayHarness()
+        try await Self.start(harness)
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
+        let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
+        try await harness.waitForCalls("ems", "StartTransaction")
+        try await Task.sleep(for: .milliseconds(50))
+        let stop = try await chargePoint.call("StopTransaction", E2EPolicy.stop(2000, idTag: "USER-1"))
+        #expect(stop.resultPayload != nil, "\(stop)")
+        let fleetStop = try await harness.waitForCalls("fleet", "StopTransaction")
+        #expect(fleetStop[0].payload["transactionId"] == 2000)
+        #expect(fleetStop[0].payload["idTag"] == "USER-1")
+        try await harness.waitForCalls("ems", "StopTransaction")
+        #expect(!harness.actions("billing").contains("StopTransaction"))
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
