@@ -81,10 +81,10 @@ final class GatewayHarness: @unchecked Sendable {
                 port = channel.localAddress?.port ?? 0
                 lock.withLock { blackHoles.append(channel) }
             } else if option.startLater {
-                port = try await Self.reservePort(group: group)
+                port = try await Self.freePort(group: group)
                 lock.withLock { backendPorts[name] = port }
             } else {
-                port = try await startBackend(name, port: 0)
+                port = try await startBackend(name)
             }
             let security = option.password.map { "securityProfile: 1, password: \"\($0)\"" } ?? "securityProfile: 0"
             backendLines.append("  - { name: \(name), url: \"ws://127.0.0.1:\(port)/ocpp\", ocppVersion: \"1.6\", \(security) }")
@@ -128,29 +128,44 @@ final class GatewayHarness: @unchecked Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    /// A port nothing listens on now, for a backend that starts later.
-    private static func reservePort(group: any EventLoopGroup) async throws -> Int {
-        let channel = try await ServerBootstrap(group: group)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
+    /// A port nothing listens on now. Backends' ports come from below the system's ephemeral range
+    /// (32768 and up on Linux), so that the port of a stopped backend is not handed to another
+    /// socket, say a test's outgoing connection, before the backend restarts on it.
+    private static func freePort(group: any EventLoopGroup) async throws -> Int {
+        for _ in 0..<100 {
+            let candidate = Int.random(in: 20_000..<32_000)
+            let bootstrap = ServerBootstrap(group: group).serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            guard let channel = try? await bootstrap.bind(host: "127.0.0.1", port: candidate).get() else { continue }
+            try await channel.close()
+            return candidate
+        }
+        throw HarnessError("no free port below the ephemeral range")
     }
 
     /// Starts (or restarts, on the same port and with the same central system, so its record
     /// goes on) the backend `name`; returns its port.
     @discardableResult
-    func startBackend(_ name: String, port requested: Int? = nil) async throws -> Int {
+    func startBackend(_ name: String) async throws -> Int {
         let (system, known, password) = lock.withLock { (systems[name]!, backendPorts[name], backendPasswords[name]) }
-        let backend = SimulatedBackendServer(system: system, port: requested ?? known ?? 0, password: password,
-                                             eventLoopGroup: group, logger: simulatorLogger)
-        let port = try await backend.start()
-        lock.withLock {
-            servers[name] = backend
-            backendPorts[name] = port
+        var attempt = 0
+        while true {
+            attempt += 1
+            let port: Int
+            if let known { port = known } else { port = try await Self.freePort(group: group) }
+            let backend = SimulatedBackendServer(system: system, port: port, password: password, eventLoopGroup: group,
+                                                 logger: simulatorLogger)
+            do {
+                let bound = try await backend.start()
+                lock.withLock {
+                    servers[name] = backend
+                    backendPorts[name] = bound
+                }
+                return bound
+            } catch where attempt < 20 {
+                // A fresh port another harness took meanwhile: another one. A known port: again shortly.
+                try await Task.sleep(for: .milliseconds(known == nil ? 0 : 50))
+            }
         }
-        return port
     }
 
     /// Stops the backend `name` (its connections close with 1001); `startBackend` brings it back.
