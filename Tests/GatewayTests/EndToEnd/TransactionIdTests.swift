@@ -113,4 +113,30 @@ struct TransactionIdTests {
         await second.stop()
         await harness.stop()
     }
+
+    @Test("a target that missed the start has no id of its own: MeterValues reach it without one, StopTransaction not at all")
+    func targetMissedTheStart() async throws {
+        let harness = GatewayHarness()
+        try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends)
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
+        await harness.stopBackend("ems")
+        let start = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7"))
+        #expect(start.resultPayload?["transactionId"] == 2000, "\(start)")
+        try await harness.startBackend("ems")
+        try await harness.waitForCalls("ems", "BootNotification", count: 2)
+        try await Task.sleep(for: .milliseconds(50))
+
+        _ = try await chargePoint.call("MeterValues", E2EPolicy.meterValues(2000))
+        let meter = try await harness.waitForCalls("ems", "MeterValues")
+        #expect(meter[0].payload["transactionId"] == nil)
+        #expect(meter[0].payload["connectorId"] == 1)
+        #expect(schemaViolations("MeterValues", meter[0].payload).isEmpty)
+        let stop = try await chargePoint.call("StopTransaction", E2EPolicy.stop(2000))
+        #expect(stop.resultPayload != nil, "\(stop)")
+        try await harness.waitForCalls("fleet", "StopTransaction")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(harness.actions("ems") == ["BootNotification", "BootNotification", "MeterValues"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
