@@ -9,7 +9,8 @@ import Testing
 struct BackendReconnectTests {
     @Test("the primary drops: the charge point stays served, calls for it fail fast, and it comes back")
     func primaryDrops() async throws {
-        let harness = GatewayHarness()
+        let logs = LogCapture()
+        let harness = GatewayHarness(logs: logs)
         try await harness.start(policy: E2EPolicy.standard, backends: E2EPolicy.backends, callTimeout: 10)
         let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
         await harness.stopBackend("billing")
@@ -29,6 +30,10 @@ struct BackendReconnectTests {
         #expect(status.errorCode == "InternalError")  // billing, the primary, answers it
         #expect(ContinuousClock.now - began < .seconds(2))
 
+        // Meanwhile the gateway kept trying, with backoff (50 ms doubling up to 250 ms here).
+        try await waitUntil("two failed attempts to reach billing") {
+            logs.all.filter { $0.contains("backend connection attempt failed") && $0.contains("backend=billing") }.count >= 2
+        }
         try await harness.startBackend("billing")
         try await harness.waitForCalls("billing", "BootNotification", count: 2, timeout: .seconds(5))
         try await waitUntil("billing to accept the replayed boot") { harness.backendConnected("billing") }
