@@ -49,4 +49,27 @@ struct PermissionTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("an allow limited to the transaction's owner: fleet may stop its own transaction by its id, not billing's")
+    func ownerCondition() async throws {
+        let harness = GatewayHarness()
+        let policy = E2EPolicy.standard.replacingOccurrences(of: "allow fleet RemoteStopTransaction",
+                                                              with: "allow fleet RemoteStopTransaction when owner == \"fleet\"")
+        try await harness.start(policy: policy, backends: E2EPolicy.backends)
+        let chargePoint = try await harness.bootedChargePoint(backends: E2EPolicy.backends)
+        let billingStart = try await chargePoint.call("StartTransaction", E2EPolicy.start("USER-1", connector: 1))
+        let fleetStart = try await chargePoint.call("StartTransaction", E2EPolicy.start("FLEET-7", connector: 2))
+        #expect(billingStart.resultPayload?["transactionId"] == 1000, "\(billingStart)")
+        #expect(fleetStart.resultPayload?["transactionId"] == 2000, "\(fleetStart)")
+        try await harness.waitForCalls("ems", "StartTransaction", count: 2)
+        try await Task.sleep(for: .milliseconds(50))
+
+        let foreign = try await harness.backend("fleet").call("RemoteStopTransaction", payload: ["transactionId": 1000], to: "CP-1")
+        #expect(foreign.errorCode == "SecurityError", "\(foreign)")
+        let own = try await harness.backend("fleet").call("RemoteStopTransaction", payload: ["transactionId": 2000], to: "CP-1")
+        #expect(own.resultPayload?["status"] == "Accepted", "\(own)")
+        #expect(chargePoint.receivedCalls.map(\.payload) == [["transactionId": 2000]])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
