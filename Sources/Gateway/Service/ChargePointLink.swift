@@ -23,6 +23,11 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     private var connectors: [Int: BackendConnector] = [:]
     private var tick: RepeatedTask?
     private var closed = false
+    /// Whether the link has taken over (restored the session, connected onward); until then the
+    /// charge point's messages are held while an older connection of it retires.
+    private var started = false
+    /// The retirement of the link this one replaces (and of the one that replaced), if any.
+    private var predecessorRetired: EventLoopFuture<Void>?
     /// Backends whose first connection is still being made; the charge point's messages wait.
     private var awaitingFirstConnection: Set<Int> = []
     /// Charge-point messages held until the first connections settle, in order.
@@ -44,33 +49,64 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: SessionSettings(config: context.config))
-        if let snapshot = context.snapshots.take(for: identity.id) { session.restore(snapshot) }
         // The listener creates links on the connection's event loop, where they stay.
-        connection.eventLoop.preconditionInEventLoop()
-        connectBackends(view.reachableBackends)
-        awaitingFirstConnection = Set(connectors.keys)
-        let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
-        if !awaitingFirstConnection.isEmpty {
-            graceDeadline = connection.eventLoop.scheduleTask(in: context.initialConnectGrace) {
-                link.value.link?.releaseHeldMessages()
-            }
-        }
-        tick = connection.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+        let eventLoop = connection.eventLoop
+        eventLoop.preconditionInEventLoop()
+        let link = NIOLoopBound(WeakLink(self), eventLoop: eventLoop)
+        tick = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             link.value.link?.timePassed()
+        }
+        // The listener accepts a new connection before it closes the one it replaces: the older
+        // link retires first (its backend connections close, its snapshot is kept), so backends
+        // never see two sessions of one charge point and this one goes on with its transactions.
+        let predecessor = context.links.replace(identity.id, with: ActiveLinks.Entry(token: ObjectIdentifier(self)) {
+            eventLoop.flatSubmit { link.value.link?.retire() ?? eventLoop.makeSucceededVoidFuture() }
+        })
+        guard let predecessor else {
+            takeOver()
+            return
+        }
+        let retired = predecessor.retire().hop(to: eventLoop)
+        predecessorRetired = retired
+        let deadline = eventLoop.scheduleTask(in: context.initialConnectGrace) { link.value.link?.takeOver() }
+        retired.whenComplete { _ in
+            deadline.cancel()
+            link.value.link?.takeOver()
+        }
+    }
+
+    /// Restores what an earlier connection left and connects to the backends; the charge point's
+    /// first messages wait for those connections (up to the grace time).
+    private func takeOver() {
+        guard !started, !closed else { return }
+        started = true
+        if let snapshot = context.snapshots.take(for: chargePointId) { session.restore(snapshot) }
+        connectBackends(session.policy.reachableBackends)
+        awaitingFirstConnection = Set(connectors.keys)
+        guard !awaitingFirstConnection.isEmpty else {
+            releaseHeldMessages()
+            return
+        }
+        let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
+        graceDeadline = connection.eventLoop.scheduleTask(in: context.initialConnectGrace) {
+            link.value.link?.releaseHeldMessages()
         }
     }
 
     private func timePassed() {
+        guard started, !closed else { return }
         dispatch(session.handle(.tick(now: Date().timeIntervalSince1970)))
     }
 
     // MARK: Charge point
 
     func didReceive(text: String) {
-        if !awaitingFirstConnection.isEmpty, held.count < Self.maximumHeld {
+        guard !closed else { return }
+        if !started || !awaitingFirstConnection.isEmpty, held.count < Self.maximumHeld {
             held.append(text)
             return
         }
+        if !started { takeOver() }
         refreshPolicy()
         dispatch(session.handle(.chargePointText(text)))
     }
@@ -86,12 +122,29 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     }
 
     func didClose(code: WebSocketErrorCode?) {
+        _ = shutDown()
+    }
+
+    /// Hands over to a newer connection of the same charge point: from now on this link ignores
+    /// its connection (which the listener closes), keeps its snapshot and closes its backend
+    /// connections. Succeeds once they are closed.
+    private func retire() -> EventLoopFuture<Void> {
+        let eventLoop = connection.eventLoop
+        let stopped = shutDown() + [predecessorRetired].compactMap { $0 }
+        return EventLoopFuture.andAllComplete(stopped, on: eventLoop)
+    }
+
+    /// Stops everything once; returns the futures of the backend connections' closing.
+    private func shutDown() -> [EventLoopFuture<Void>] {
+        guard !closed else { return [] }
         closed = true
         tick?.cancel()
         graceDeadline?.cancel()
-        context.snapshots.keep(session.snapshot, for: chargePointId)
-        for connector in connectors.values { connector.stop() }
+        context.links.remove(chargePointId, token: ObjectIdentifier(self))
+        if started { context.snapshots.keep(session.snapshot, for: chargePointId) }
+        let stopping = connectors.values.map { $0.stop() }
         connectors.removeAll()
+        return stopping
     }
 
     // MARK: Backends
@@ -113,6 +166,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             dispatch(session.handle(.backendDisconnected(index)))
         case .received(let text):
             dispatch(session.handle(.backendText(backend: index, text)))
+        case .attemptFailed:
+            // A backend that is down does not hold up the charge point's first messages: they
+            // go on to the others now (a backend that connects later gets the boot replayed).
+            if awaitingFirstConnection.remove(index) != nil, awaitingFirstConnection.isEmpty { releaseHeldMessages() }
         }
     }
 
@@ -144,9 +201,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         guard loaded.generation != generation else { return }
         generation = loaded.generation
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: chargePointId)
-        if session.replacePolicy(view) {
+        if let effects = session.reloadPolicy(view) {
             logger.info("policy reloaded", metadata: ["policyHash": "\(loaded.policy.sourceHash)"])
             connectBackends(view.reachableBackends)
+            dispatch(effects)
         } else {
             logger.warning("reloaded policy not applied to this charge point until it reconnects: its backends changed",
                            metadata: ["policyHash": "\(loaded.policy.sourceHash)"])

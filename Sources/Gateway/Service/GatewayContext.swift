@@ -13,6 +13,8 @@ public struct GatewayContext: Sendable {
     public let backendOptions: BackendConnector.Options
     /// Sessions of charge points that disconnected, for their next connection.
     public let snapshots: SessionSnapshots
+    /// The link of each connected charge point, for a new connection to take over from.
+    let links = ActiveLinks()
     /// How long a newly connected charge point's first messages wait for its backend connections
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.

@@ -93,8 +93,17 @@ extension ChargePointSession {
         }
         let backend = done.call.backend
         var answer = frame.withMessageId(done.call.backendMessageId)
+        // What reaches a backend must conform, as what reaches the charge point does: a malformed
+        // result becomes an error for the backend that asked.
+        if let problem = resultViolation(frame, action: done.call.action) {
+            effects.append(.ignored(from: .chargePoint, text: text, reason: "answer breaks the schema: \(problem)"))
+            answer = .callError(id: done.call.backendMessageId, code: "InternalError",
+                                description: "the charge point answered `\(done.call.action)` with a payload that breaks the schema: \(problem)",
+                                details: .object(JSONObject()))
+            answer = Self.bounded(answer)
+        }
         if done.call.action == "TriggerMessage", links[backend].registration.refusal == "Pending",
-            case .callResult(_, let result) = frame, result["status"]?.stringValue == "Accepted",
+            case .callResult(_, let result) = answer, result["status"]?.stringValue == "Accepted",
             let requested = done.call.payload["requestedMessage"]?.stringValue
         {
             links[backend].triggered.insert(requested)

@@ -88,9 +88,25 @@ public final class ChargePointSession {
     ///   point or has other backends (their indices are the links' names).
     @discardableResult
     public func replacePolicy(_ newPolicy: ChargePointPolicy) -> Bool {
-        guard newPolicy.chargePoint == chargePointId, newPolicy.policy.backends == policy.policy.backends else { return false }
+        reloadPolicy(newPolicy) != nil
+    }
+
+    /// Swaps the policy between messages, as ``replacePolicy(_:)``, and returns what to do about
+    /// it, or `nil` when the new policy is not taken. The cached BootNotification is routed anew,
+    /// so a backend the new rules bring in gets it first when it connects; one already connected
+    /// that has had no BootNotification since its link came up gets it now.
+    public func reloadPolicy(_ newPolicy: ChargePointPolicy) -> [SessionEffect]? {
+        guard newPolicy.chargePoint == chargePointId, newPolicy.policy.backends == policy.policy.backends else { return nil }
         policy = newPolicy
-        return true
+        var effects: [SessionEffect] = []
+        guard let cached = boot else { return effects }
+        let targets = policy.route(action: "BootNotification", payload: cached.payload, now: now).targets
+        boot?.targets = targets
+        for backend in targets where !cached.targets.contains(backend) {
+            guard links.indices.contains(backend), links[backend].connected, links[backend].registration == .unknown else { continue }
+            replayBoot(to: backend, into: &effects)
+        }
+        return effects
     }
 
     /// Whether the link to `backend` is up.

@@ -57,17 +57,46 @@ public final class SimulatedBackendServer: Sendable {
         await listener.shutdown()
     }
 
+    /// The subprotocol negotiated with `chargePoint`'s connection, if it is connected.
+    public func subprotocol(of chargePoint: String) -> String? {
+        connections.withLockedValue { $0[chargePoint]?.subprotocol }
+    }
+
     /// The charge points connected now.
     public var connectedChargePoints: [String] { connections.withLockedValue { Array($0.keys).sorted() } }
 
     /// Sends `action` to `chargePoint` and waits for its answer (a CALLRESULT or CALLERROR).
-    public func call(_ action: String, payload: JSONValue, to chargePoint: String, timeout: Double = 10) async throws -> OCPPFrame {
+    ///
+    /// - Parameter messageId: the call's id; by default the central system's next (`name-n`).
+    public func call(_ action: String, payload: JSONValue, to chargePoint: String, messageId: String? = nil,
+                     timeout: Double = 10) async throws -> OCPPFrame {
         guard let handle = connections.withLockedValue({ $0[chargePoint] }) else { throw SimulatorError.notConnected(chargePoint) }
-        let frame = system.makeCall(action, payload: payload)
+        let frame = system.makeCall(action, payload: payload, messageId: messageId)
         let answer = pending.register(id: frame.messageId, action: action, on: handle.eventLoop, timeout: timeout)
         onEvent(.sent(simulator: system.name, peer: chargePoint, frame: frame))
         handle.send(text: frame.serialized)
         return try await answer.get()
+    }
+
+    /// Sends raw text to `chargePoint`, for tests of bad input; false when it is not connected.
+    @discardableResult
+    public func send(raw text: String, to chargePoint: String) -> Bool {
+        guard let handle = connections.withLockedValue({ $0[chargePoint] }) else { return false }
+        handle.send(text: text)
+        return true
+    }
+
+    /// Sends one binary WebSocket message to `chargePoint` (OCPP-J allows only text), for tests
+    /// of bad input; false when it is not connected.
+    @discardableResult
+    public func send(binary bytes: [UInt8], to chargePoint: String) -> Bool {
+        guard let handle = connections.withLockedValue({ $0[chargePoint] }) else { return false }
+        let channel = handle.channel
+        channel.eventLoop.execute {
+            let frame = WebSocketFrame(fin: true, opcode: .binary, data: channel.allocator.buffer(bytes: bytes))
+            channel.writeAndFlush(frame, promise: nil)
+        }
+        return true
     }
 }
 

@@ -27,9 +27,12 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     /// The status BootNotification is answered with (`Accepted`, `Pending`, `Rejected`).
     public let bootStatus: String
     public let heartbeatInterval: Int
+    /// A silent central system records every call but never answers (tests of timeouts and of
+    /// backends that accept the connection and then hang).
+    public let silent: Bool
 
     public init(name: String, version: OCPPVersion = .v16, transactionIdBase: Int = 1000, rejectedIdTags: Set<String> = [],
-                bootStatus: String = "Accepted", heartbeatInterval: Int = 300) {
+                bootStatus: String = "Accepted", heartbeatInterval: Int = 300, silent: Bool = false) {
         self.name = name
         self.version = version
         self.catalog = OCPPCatalog.forVersion(version)
@@ -37,16 +40,18 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
         self.rejectedIdTags = Set(rejectedIdTags.map { $0.uppercased() })
         self.bootStatus = bootStatus
         self.heartbeatInterval = heartbeatInterval
+        self.silent = silent
     }
 
     /// Everything received so far, in order.
     public var received: [Received] { lock.withLock { log } }
 
-    /// Records a frame from `chargePoint` and returns the answer to send, if it was a CALL.
+    /// Records a frame from `chargePoint` and returns the answer to send, if it was a CALL (and
+    /// the central system is not silent).
     public func handle(_ frame: OCPPFrame, from chargePoint: String, now: Date = Date()) -> OCPPFrame? {
         lock.withLock {
             log.append(Received(chargePoint: chargePoint, frame: frame))
-            guard case .call(let id, let action, let payload) = frame else { return nil }
+            guard !silent, case .call(let id, let action, let payload) = frame else { return nil }
             guard let spec = catalog.action(named: action), spec.direction.chargePointMaySend else {
                 return .callError(id: id, code: "NotImplemented", description: "`\(action)` is not a charge point's call",
                                   details: .object(JSONObject()))
@@ -55,11 +60,12 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
         }
     }
 
-    /// A CALL to send to a charge point, with this central system's next message id.
-    public func makeCall(_ action: String, payload: JSONValue) -> OCPPFrame {
+    /// A CALL to send to a charge point, with this central system's next message id, or with
+    /// `messageId` when given (tests of two backends using the same id at once).
+    public func makeCall(_ action: String, payload: JSONValue, messageId: String? = nil) -> OCPPFrame {
         lock.withLock {
             defer { nextMessageId += 1 }
-            return .call(id: "\(name)-\(nextMessageId)", action: action, payload: payload)
+            return .call(id: messageId ?? "\(name)-\(nextMessageId)", action: action, payload: payload)
         }
     }
 

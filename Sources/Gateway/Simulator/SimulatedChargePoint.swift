@@ -18,20 +18,43 @@ public final class SimulatedChargePoint: Sendable {
     /// - Parameters:
     ///   - url: the endpoint without the id (`ws://127.0.0.1:8180/ocpp`).
     ///   - password: the Basic auth password (profile 1), if any.
+    ///   - behaviour: how it answers the backends' calls (by default at once, Accepted).
     public init(id: String, url: URL, password: String?, version: OCPPVersion = .v16, eventLoop: any EventLoop,
-                logger: Logger, reconnect: Backoff = Backoff(), onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
+                logger: Logger, reconnect: Backoff = Backoff(), behaviour: Behaviour = Behaviour(),
+                onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
         self.id = id
         self.version = version
         self.onEvent = onEvent
         let target = GatewayConfig.Backend(name: "gateway", url: url, ocppVersion: version,
                                            securityProfile: password == nil ? .unsecured : .basicAuth,
                                            password: password.map { Secret($0) })
-        let delegate = ChargePointSideDelegate(id: id, version: version, pending: pending,
+        let delegate = ChargePointSideDelegate(id: id, version: version, behaviour: behaviour, pending: pending,
                                                received: received, onEvent: onEvent)
         self.connector = try BackendConnector(backend: target, chargePointId: id, version: version, eventLoop: eventLoop,
                                               options: BackendConnector.Options(backoff: reconnect), logger: logger,
                                               delegate: delegate)
     }
+
+    /// How the simulated charge point answers the calls it receives.
+    public struct Behaviour: Sendable {
+        /// How long it waits before answering a call.
+        public var answerDelay: TimeAmount
+        /// A silent charge point never answers calls (tests of call timeouts).
+        public var silent: Bool
+        /// The payload to answer `action` with instead of the minimal schema-valid one; `nil`
+        /// from the closure keeps the default answer.
+        public var answerPayload: (@Sendable (_ action: String, _ payload: JSONValue) -> JSONValue?)?
+
+        public init(answerDelay: TimeAmount = .zero, silent: Bool = false,
+                    answerPayload: (@Sendable (_ action: String, _ payload: JSONValue) -> JSONValue?)? = nil) {
+            self.answerDelay = answerDelay
+            self.silent = silent
+            self.answerPayload = answerPayload
+        }
+    }
+
+    /// Whether the connection to the gateway is up now.
+    public var isConnected: Bool { connector.isConnected }
 
     /// Connects, reconnecting with backoff until `stop()`.
     public func start() { connector.start() }
@@ -49,11 +72,14 @@ public final class SimulatedChargePoint: Sendable {
     }
 
     /// Sends a CALL and waits for its answer (a CALLRESULT or CALLERROR).
-    public func call(_ action: String, _ payload: JSONValue, timeout: Double = 35) async throws -> OCPPFrame {
-        let messageId = nextId.withLockedValue { next in
+    ///
+    /// - Parameter messageId: the call's id; by default the next of `id-1`, `id-2`, ...
+    public func call(_ action: String, _ payload: JSONValue, messageId: String? = nil, timeout: Double = 35) async throws -> OCPPFrame {
+        let generated = nextId.withLockedValue { next in
             defer { next += 1 }
             return "\(id)-\(next)"
         }
+        let messageId = messageId ?? generated
         let frame = OCPPFrame.call(id: messageId, action: action, payload: payload)
         let answer = pending.register(id: messageId, action: action, on: connector.eventLoop, timeout: timeout)
         onEvent(.sent(simulator: id, peer: "gateway", frame: frame))
@@ -87,14 +113,16 @@ public final class SimulatedChargePoint: Sendable {
 private final class ChargePointSideDelegate: BackendConnectorDelegate, Sendable {
     let id: String
     let answers: SimulatedChargePointAnswers
+    let behaviour: SimulatedChargePoint.Behaviour
     let pending: PendingCalls
     let received: NIOLockedValueBox<[OCPPFrame]>
     let onEvent: @Sendable (SimulatorEvent) -> Void
 
-    init(id: String, version: OCPPVersion, pending: PendingCalls,
+    init(id: String, version: OCPPVersion, behaviour: SimulatedChargePoint.Behaviour, pending: PendingCalls,
          received: NIOLockedValueBox<[OCPPFrame]>, onEvent: @escaping @Sendable (SimulatorEvent) -> Void) {
         self.id = id
         self.answers = SimulatedChargePointAnswers(version: version)
+        self.behaviour = behaviour
         self.pending = pending
         self.received = received
         self.onEvent = onEvent
@@ -104,17 +132,33 @@ private final class ChargePointSideDelegate: BackendConnectorDelegate, Sendable 
         switch event {
         case .connected:
             onEvent(.connected(simulator: id, peer: "gateway"))
+        case .attemptFailed:
+            break
         case .disconnected:
             onEvent(.disconnected(simulator: id, peer: "gateway"))
         case .received(let text):
             guard let frame = try? OCPPFrame(parsing: text) else { return }
             received.withLockedValue { $0.append(frame) }
             onEvent(.received(simulator: id, peer: "gateway", frame: frame))
-            if let answer = answers.answer(frame) {
-                onEvent(.sent(simulator: id, peer: "gateway", frame: answer))
-                connector.send(text: answer.serialized)
-            } else {
+            guard case .call(let messageId, let action, let payload) = frame else {
                 pending.complete(with: frame)
+                return
+            }
+            guard !behaviour.silent, var answer = answers.answer(frame) else { return }
+            if case .callResult = answer, let custom = behaviour.answerPayload?(action, payload) {
+                answer = .callResult(id: messageId, payload: custom)
+            }
+            let id = self.id
+            let onEvent = self.onEvent
+            let reply = answer
+            let send: @Sendable () -> Void = {
+                onEvent(.sent(simulator: id, peer: "gateway", frame: reply))
+                _ = connector.send(text: reply.serialized)
+            }
+            if behaviour.answerDelay > .zero {
+                connector.eventLoop.scheduleTask(in: behaviour.answerDelay, send)
+            } else {
+                send()
             }
         }
     }

@@ -17,7 +17,7 @@ import OCPP
 ///
 /// Events go to the delegate on ``eventLoop``: `connected` after each successful upgrade,
 /// `disconnected` when such a connection ends, `received` for each text message in between.
-/// Failed attempts are only logged. The connector holds its delegate strongly until ``stop()``
+/// `attemptFailed` for each attempt that fails. The connector holds its delegate strongly until ``stop()``
 /// has completed, then lets go of it, so a session that owns its connectors and is their
 /// delegate is not kept alive by them.
 public final class BackendConnector: Sendable {
@@ -29,6 +29,9 @@ public final class BackendConnector: Sendable {
         case disconnected(code: WebSocketErrorCode?)
         /// A text message arrived.
         case received(text: String)
+        /// An attempt to connect failed (refused, timed out, upgrade refused); the next attempt
+        /// follows after the backoff delay.
+        case attemptFailed(reason: String)
     }
 
     /// Timeouts, limits and the reconnect policy.
@@ -280,6 +283,7 @@ public final class BackendConnector: Sendable {
         guard stillConnecting else { return }
         logger.debug("backend connection attempt failed", metadata: ["reason": "\(reason)"])
         scheduleReconnect()
+        emit(.attemptFailed(reason: reason))
     }
 
     private func scheduleReconnect() {

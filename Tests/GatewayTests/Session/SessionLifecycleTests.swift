@@ -36,6 +36,20 @@ struct SessionLifecycleTests {
         #expect(answer.toChargePoint == [.callResult(id: "a2", payload: ["idTagInfo": ["status": "Accepted"]])])
     }
 
+    @Test("a reload that makes a connected backend a boot target replays the boot to it at once")
+    func reloadReplaysBoot() throws {
+        let text = "policy \"t\" for ocpp 1.6\nbackends alpha, beta\nroute BootNotification to alpha\nallow beta GetConfiguration\n"
+        let h = try SessionHarness(text)
+        h.cp(.call(id: "b1", action: "BootNotification", payload: Payloads.boot))
+        let both = try compile(text.replacingOccurrences(of: "to alpha", with: "to alpha, beta"))
+        let effects = try #require(h.session.reloadPolicy(ChargePointPolicy(policy: both, chargePoint: "CP-1")))
+        let replay = Effects(all: effects, backends: h.policy.backends)
+        #expect(replay.to("beta").compactMap { if case .call(_, let action, _) = $0 { action } else { nil } } == ["BootNotification"])
+        #expect(replay.to("alpha").isEmpty)
+        // A reload that changes nothing about the boot replays nothing.
+        #expect(h.session.reloadPolicy(ChargePointPolicy(policy: both, chargePoint: "CP-1"))?.isEmpty == true)
+    }
+
     @Test("a backend's long error description is cut to 255 characters for the charge point")
     func longErrorCut() throws {
         let h = try SessionHarness(Self.policy)
