@@ -17,19 +17,29 @@ public final class SimulatedChargePoint: Sendable {
 
     /// - Parameters:
     ///   - url: the endpoint without the id (`ws://127.0.0.1:8180/ocpp`).
-    ///   - password: the Basic auth password (profile 1), if any.
-    public init(id: String, url: URL, password: String?, version: OCPPVersion = .v16, eventLoop: any EventLoop,
+    ///   - password: the Basic auth password (profile 1, or 2 over `wss://`), if any.
+    ///   - tls: for a `wss://` url: the CA to trust and, for profile 3, the client certificate.
+    public init(id: String, url: URL, password: String?, tls: GatewayConfig.BackendTLS? = nil,
+                version: OCPPVersion = .v16, eventLoop: any EventLoop,
                 logger: Logger, reconnect: Backoff = Backoff(), onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
         self.id = id
         self.version = version
         let target = GatewayConfig.Backend(name: "gateway", url: url, ocppVersion: version,
-                                           securityProfile: password == nil ? .unsecured : .basicAuth,
-                                           password: password.map { Secret($0) })
+                                           securityProfile: Self.profile(url: url, password: password, tls: tls),
+                                           password: password.map { Secret($0) }, tls: tls)
         let delegate = ChargePointSideDelegate(id: id, version: version, pending: pending, connected: connected,
                                                received: received, onEvent: onEvent)
         self.connector = try BackendConnector(backend: target, chargePointId: id, version: version, eventLoop: eventLoop,
                                               options: BackendConnector.Options(backoff: reconnect), logger: logger,
                                               delegate: delegate)
+    }
+
+    /// The security profile implied by the url scheme, password and client certificate.
+    static func profile(url: URL, password: String?, tls: GatewayConfig.BackendTLS?) -> GatewayConfig.SecurityProfile {
+        if url.scheme?.lowercased() == "wss" {
+            return tls?.hasClientCertificate == true ? .mutualTLS : .tlsBasicAuth
+        }
+        return password == nil ? .unsecured : .basicAuth
     }
 
     /// Connects, reconnecting with backoff until `stop()`.
