@@ -136,7 +136,7 @@ struct ChargePointListenerHandshakeTests {
         await harness.shutdown()
     }
 
-    @Test func startRefusesProfileZeroWithoutAllowInsecureAndTLSProfiles() async throws {
+    @Test func startRefusesProfileZeroWithoutAllowInsecureAndTLSProfilesWithoutTLSSettings() async throws {
         for config in [F.config(securityProfile: .unsecured), F.config(securityProfile: .tlsBasicAuth)] {
             let listener = ChargePointListener(
                 config: config, eventLoopGroup: F.group, logger: LogCapture().logger
