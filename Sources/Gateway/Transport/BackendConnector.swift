@@ -127,7 +127,7 @@ public final class BackendConnector: Sendable {
         self.subprotocol = version.subprotocol
         self.eventLoop = eventLoop
         self.url = url
-        self.password = backend.securityProfile.usesBasicAuth ? backend.password : nil
+        self.password = backend.password(for: chargePointId)
         self.options = options
         var logger = logger
         logger[metadataKey: "backend"] = "\(backend.name)"
