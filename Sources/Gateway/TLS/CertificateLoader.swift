@@ -1,6 +1,6 @@
 import Foundation
+import _CryptoExtras
 import NIOSSL
-import SwiftASN1
 import X509
 
 /// Reads PEM certificates and private keys for TLS, checking what a handshake would only find out
@@ -46,43 +46,27 @@ public enum CertificateLoader {
     }
 
     /// Throws unless `certificate` is within its validity period at `now`, and its key is strong enough.
+    /// The dates come from BoringSSL (any key type); the key is read with swift-certificates where it
+    /// can parse it (RSA, P-256/384/521, Ed25519; others, such as P-224, pass unchecked).
     static func checkValidity(_ certificate: NIOSSLCertificate, file: String, now: Date) throws {
-        let parsed: Certificate
-        do {
-            parsed = try Certificate(derEncoded: try certificate.toDERBytes())
-        } catch {
-            throw TLSSetupError.unreadable(file: file, reason: "certificate cannot be parsed: \(error)")
+        let notBefore = Date(timeIntervalSince1970: TimeInterval(certificate.notValidBefore))
+        let notAfter = Date(timeIntervalSince1970: TimeInterval(certificate.notValidAfter))
+        if now > notAfter {
+            throw TLSSetupError.expired(file: file, notBefore: notBefore, notAfter: notAfter)
         }
-        if now > parsed.notValidAfter {
-            throw TLSSetupError.expired(file: file, notBefore: parsed.notValidBefore, notAfter: parsed.notValidAfter)
+        if now < notBefore {
+            throw TLSSetupError.notYetValid(file: file, notBefore: notBefore, notAfter: notAfter)
         }
-        if now < parsed.notValidBefore {
-            throw TLSSetupError.notYetValid(file: file, notBefore: parsed.notValidBefore, notAfter: parsed.notValidAfter)
+        if let der = try? certificate.toDERBytes(), let parsed = try? Certificate(derEncoded: der) {
+            try checkKeyStrength(parsed.publicKey, file: file)
         }
-        try checkKeyStrength(parsed.publicKey, file: file)
     }
 
-    /// RSA ≥ 2048 bits, EC ≥ 224 bits (OCPP's minimums).
+    /// RSA ≥ 2048 bits, EC ≥ 224 bits (OCPP's minimums). The EC curves swift-certificates
+    /// accepts (P-256, P-384, P-521) and Ed25519 all exceed 224 bits; RSA needs its size checked.
     static func checkKeyStrength(_ key: Certificate.PublicKey, file: String) throws {
-        // P-256, P-384, P-521 and Ed25519 all exceed 224 bits; RSA needs its modulus checked.
-        let der = key.subjectPublicKeyInfoBytes
-        let description = String(describing: key)
-        if description.contains("RSA") {
-            // The SPKI of RSA-2048 is 294 bytes; anything under ~290 bytes has a modulus < 2048 bits.
-            if der.count < 290 {
-                throw TLSSetupError.weakKey(file: file, reason: "RSA key shorter than 2048 bits")
-            }
+        if let rsa = _RSA.Signing.PublicKey(key), rsa.keySizeInBits < 2048 {
+            throw TLSSetupError.weakKey(file: file, reason: "RSA key of \(rsa.keySizeInBits) bits; OCPP requires at least 2048")
         }
-    }
-}
-
-extension Certificate.PublicKey {
-    /// The DER SubjectPublicKeyInfo.
-    var subjectPublicKeyInfoBytes: [UInt8] {
-        (try? { () throws -> [UInt8] in
-            var serializer = DER.Serializer()
-            try serializer.serialize(self)
-            return serializer.serializedBytes
-        }()) ?? []
     }
 }
