@@ -26,7 +26,7 @@ public final class GatewayServer: Service, Sendable {
 
     /// Starts listening; returns the bound addresses. `run()` calls it; tests may call it directly.
     public func start() async throws -> [SocketAddress] {
-        try context.tls.load()
+        if !context.tls.isLoaded { try context.tls.load() }
         let addresses = try await listener.start()
         let policy = context.policies.current.policy
         context.logger.info("gateway started", metadata: [
@@ -54,6 +54,7 @@ public final class GatewayServer: Service, Sendable {
 
     /// Rebuilds the TLS contexts from the certificate and key files.
     public func reloadTLS() {
+        guard context.tls.usesTLS else { return }
         do {
             try context.tls.load()
             context.logger.notice("certificates reloaded")

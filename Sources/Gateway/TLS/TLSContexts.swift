@@ -10,6 +10,7 @@ import NIOSSL
 /// place. New connections take the contexts current when they start; open ones keep theirs.
 public final class TLSContexts: Sendable {
     private struct Contexts {
+        var loaded = false
         var listeners: [Int: NIOSSLContext] = [:]
         var backends: [String: NIOSSLContext] = [:]
         /// Per charge point contexts of backends with a `certificateDir`, built on first use.
@@ -29,7 +30,7 @@ public final class TLSContexts: Sendable {
     /// Builds every context; on success they replace the current ones, on failure the current
     /// ones stay and the error is thrown. Logs a warning for each backend with `insecureSkipVerify`.
     public func load() throws {
-        var fresh = Contexts()
+        var fresh = Contexts(loaded: true)
         for (index, listener) in config.listeners.enumerated() where listener.securityProfile.usesTLS {
             guard let tls = listener.tls else {
                 throw TransportError.unsupportedSecurityProfile(listener.securityProfile)
@@ -52,6 +53,14 @@ public final class TLSContexts: Sendable {
         }
         contexts.withLockedValue { $0 = fresh }
     }
+
+    /// Whether any listener or backend uses TLS.
+    public var usesTLS: Bool {
+        config.listeners.contains { $0.securityProfile.usesTLS } || config.backends.contains { $0.securityProfile.usesTLS }
+    }
+
+    /// Whether ``load()`` has succeeded at least once.
+    public var isLoaded: Bool { contexts.withLockedValue(\.loaded) }
 
     /// The server context of `config.listeners[index]`, if it uses TLS and ``load()`` succeeded.
     public func listenerContext(at index: Int) -> NIOSSLContext? {
