@@ -147,7 +147,6 @@ struct SecurityProfilesEndToEndTests {
         let setup = try Setup()
         try await setup.start()
         let certificatePath = setup.gatewayCertificate.certificatePath
-        let original = try String(contentsOfFile: certificatePath, encoding: .utf8)
         // A bad file: refused, the old context stays.
         try "not a certificate".write(toFile: certificatePath, atomically: true, encoding: .utf8)
         setup.server.reload()
@@ -167,7 +166,6 @@ struct SecurityProfilesEndToEndTests {
             authorization: TransportFixtures.basic("CP-2", Self.password), tls: otherCA.clientTrusting())
         #expect(try await client.upgradeResponse().status == .switchingProtocols)
         await client.close()
-        _ = original
         await setup.stop()
     }
 }
