@@ -70,6 +70,16 @@ def parse_basic_auth(header: str | None) -> tuple[str | None, str | None]:
     return (user, password) if sep else (user, None)
 
 
+def peer_common_name(ssl_object) -> str | None:
+    """The CN of the TLS peer's (verified) certificate, if any."""
+    cert = ssl_object.getpeercert() if ssl_object is not None else None
+    for rdn in (cert or {}).get("subject", ()):
+        for key, value in rdn:
+            if key == "commonName":
+                return value
+    return None
+
+
 def charge_point_id_from_path(path: str) -> str:
     return unquote(urlsplit(path).path.rstrip("/").rsplit("/", 1)[-1])
 
@@ -135,8 +145,12 @@ class CentralSystemSession(ChargePoint):
 
 class Backend:
     def __init__(self, name: str, tx_base: int, log_path: str | None, password: str | None = None,
-                 call_timeout: float = 10.0):
+                 call_timeout: float = 10.0, ssl_context=None, require_client_certificate: bool = False):
         self.name = name
+        # wss: security profile 2 (with a password) or 3 (require_client_certificate: the client's
+        # certificate, already verified against the context's CA, must have CN = charge point id).
+        self.ssl_context = ssl_context
+        self.require_client_certificate = require_client_certificate
         self.tx_base = tx_base
         self._next_tx = tx_base
         self.password = password
@@ -173,9 +187,19 @@ class Backend:
                    for p in h.split(",") if p.strip()]
         password_ok = None if self.password is None else (password == self.password and user == cp_id)
         connection.interop_auth = {"user": user, "passwordOk": password_ok}
+        certificate_ok = None
+        if self.require_client_certificate:
+            ssl_object = connection.transport.get_extra_info("ssl_object")
+            certificate_cn = peer_common_name(ssl_object)
+            certificate_ok = certificate_cn == cp_id
+            connection.interop_auth.update(clientCertificateCN=certificate_cn, clientCertificateOk=certificate_ok)
         self.recorder.write(event="handshake", chargePoint=cp_id, path=request.path, user=user,
                             passwordGiven=password is not None, passwordOk=password_ok,
-                            offeredSubprotocols=offered)
+                            offeredSubprotocols=offered, tls=self.ssl_context is not None,
+                            clientCertificateOk=certificate_ok)
+        if certificate_ok is False:
+            self.recorder.write(event="rejected", chargePoint=cp_id, reason="client certificate CN")
+            return connection.respond(403, "Forbidden\n")
         if self.password is not None and not password_ok:
             response = connection.respond(401, "Unauthorized\n")
             response.headers["WWW-Authenticate"] = 'Basic realm="ocpp"'
@@ -206,7 +230,7 @@ class Backend:
     async def start(self, host: str = "127.0.0.1", port: int = 0) -> int:
         self._server = await serve(self._handle, host, port, subprotocols=[SUBPROTOCOL],
                                    process_request=self._process_request, open_timeout=10,
-                                   close_timeout=2)
+                                   close_timeout=2, ssl=self.ssl_context)
         self.port = self._server.sockets[0].getsockname()[1]
         self._worker = asyncio.create_task(self._command_worker())
         self.recorder.write(event="listening", host=host, port=self.port, txBase=self.tx_base)

@@ -172,12 +172,14 @@ def basic_auth_header(user: str, password: str) -> str:
 
 
 async def connect_charge_point(url: str, cp_id: str, password: str | None, recorder: Recorder,
-                               call_timeout: float = 10.0, open_timeout: float = 10.0):
-    """Opens the websocket; returns (connection, StoryChargePoint, reader task)."""
+                               call_timeout: float = 10.0, open_timeout: float = 10.0, ssl_context=None):
+    """Opens the websocket (over TLS with `ssl_context` for a wss:// url); returns (connection,
+    StoryChargePoint, reader task)."""
     headers = {"Authorization": basic_auth_header(cp_id, password)} if password is not None else None
     full_url = url.rstrip("/") + "/" + cp_id
+    extra = {"ssl": ssl_context} if ssl_context is not None else {}
     ws = await connect(full_url, subprotocols=[SUBPROTOCOL], additional_headers=headers,
-                       open_timeout=open_timeout, close_timeout=2, proxy=None)
+                       open_timeout=open_timeout, close_timeout=2, proxy=None, **extra)
     recorder.write(event="connect", chargePoint=cp_id, url=full_url, subprotocol=ws.subprotocol)
     cp = StoryChargePoint(cp_id, ws, recorder, call_timeout)
 

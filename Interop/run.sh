@@ -3,6 +3,7 @@
 #   Interop/run.sh --direct                      # baseline, no gateway
 #   Interop/run.sh                               # through .build/debug/chargemux run
 #   Interop/run.sh --gateway-cmd '.build/release/chargemux run --config {config}'
+#   Interop/run.sh --profile 3                   # wss + client certificates, billing demands profile 3
 # Creates .venv (gitignored) from Interop/requirements.txt when it is missing, broken or was
 # installed from another requirements.txt. Needs python3 >= 3.11 with venv (PYTHON=... picks
 # another interpreter). Asks for no input; exit status is run_story.py's (2: set-up failed).

@@ -10,6 +10,12 @@ story through it, has ems send SetChargingProfile (allowed by site.policy),
 RemoteStopTransaction and Reset (both denied), and checks every side against
 Examples/linking-world/site.policy.
 
+Security profiles (--profile 2|3, default 1): the charge point connects to the gateway over
+wss:// with Basic auth (2) or a client certificate whose CN is its id (3), and billing (the
+primary) demands the same profile of the gateway: wss:// with Basic auth (2), or a client
+certificate per charge point from a certificateDir (3). Certificates are made for the run with
+the `cryptography` package (Interop/pki.py) into --out/certs; the other backends stay on profile 1.
+
 Direct mode (--direct): the charge point talks straight to one backend, no gateway; only the
 checks that make sense for a single backend. It proves the scripts themselves.
 
@@ -42,6 +48,23 @@ from backend import Backend  # noqa: E402
 from chargepoint import (BOOT, EMPLOYEE_TAG, FLEET_TAG, SESSIONS, VISITOR_TAG,  # noqa: E402
                          connect_charge_point, run_story, story_labels)
 from recorder import Recorder, read_jsonl  # noqa: E402
+
+PKI_OPERATOR = "Interop Operator"  # the O of the run's client certificates (Interop/pki.py)
+
+
+def make_pki(folder: str, cp_id: str) -> dict[str, str]:
+    from pki import make_pki as make  # needs `cryptography`, only for --profile 2 and 3
+    return make(folder, cp_id)
+
+
+def server_context(paths, stem, client_ca):
+    from pki import server_context as make
+    return make(paths, stem, client_ca)
+
+
+def client_context(paths, with_certificate):
+    from pki import client_context as make
+    return make(paths, with_certificate)
 
 EXAMPLE = os.path.join(REPO, "Examples", "linking-world")
 POLICY = os.path.join(EXAMPLE, "site.policy")
@@ -105,8 +128,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def gateway_config(gateway_port: int, backend_ports: dict[str, int], call_timeout: int) -> str:
-    """The linking-world gateway.yaml, with this run's ports and the example's policy."""
+TLS_BACKEND = "billing"  # the backend that demands --profile 2 or 3 of the gateway
+
+
+def gateway_config(gateway_port: int, backend_ports: dict[str, int], call_timeout: int,
+                   profile: int = 1, pki: dict[str, str] | None = None) -> str:
+    """The linking-world gateway.yaml, with this run's ports and the example's policy; with
+    profile 2 or 3 the listener and the TLS backend use the run's certificates."""
     cp_hash = hashlib.sha256(CP_PASSWORD.encode()).hexdigest()
     lines = [
         "# Written by Interop/run_story.py for one run: Examples/linking-world/gateway.yaml",
@@ -114,7 +142,16 @@ def gateway_config(gateway_port: int, backend_ports: dict[str, int], call_timeou
         "listen:",
         f"  - address: 127.0.0.1:{gateway_port}",
         "    path: /ocpp",
-        "    securityProfile: 1",
+        f"    securityProfile: {profile}",
+    ]
+    if profile >= 2:
+        lines += ["    tls:",
+                  f"      certificate: {json.dumps(pki['gatewaypem'])}",
+                  f"      privateKey: {json.dumps(pki['gatewaykey'])}"]
+        if profile == 3:
+            lines += [f"      clientCA: {json.dumps(pki['capem'])}",
+                      f"      requireOrganization: {json.dumps(PKI_OPERATOR)}"]
+    lines += [
         "",
         f"policy: {json.dumps(POLICY)}",
         "store: sqlite:chargemux.db",
@@ -135,6 +172,20 @@ def gateway_config(gateway_port: int, backend_ports: dict[str, int], call_timeou
         "backends:",
     ]
     for name, _, env, _ in BACKENDS:
+        if profile >= 2 and name == TLS_BACKEND:
+            lines += [f"  - name: {name}",
+                      f"    url: wss://127.0.0.1:{backend_ports[name]}/ocpp",
+                      '    ocppVersion: "1.6"',
+                      f"    securityProfile: {profile}"]
+            if profile == 2:
+                lines += [f"    password: env:{env}",
+                          "    tls:",
+                          f"      ca: {json.dumps(pki['capem'])}"]
+            else:
+                lines += ["    tls:",
+                          f"      ca: {json.dumps(pki['capem'])}",
+                          f"      certificateDir: {json.dumps(pki['to-backend'])}"]
+            continue
         lines += [f"  - name: {name}",
                   f"    url: ws://127.0.0.1:{backend_ports[name]}/ocpp",
                   '    ocppVersion: "1.6"',
@@ -250,14 +301,18 @@ def duplicates(ids: list[str]) -> list[str]:
     return dup
 
 
-def check_connection(c: Checks, name: str, side: Side, cp_id: str, password_checked: bool):
+def check_connection(c: Checks, name: str, side: Side, cp_id: str, password_checked: bool,
+                     certificate_checked: bool = False):
     connects = [e for e in side.events("connect") if e.get("chargePoint") == cp_id]
     ok = bool(connects) and all(e.get("subprotocol") == "ocpp1.6" for e in connects)
     if password_checked:
         ok = ok and all(e.get("user") == cp_id and e.get("passwordOk") is True for e in connects)
+    if certificate_checked:
+        ok = ok and all(e.get("clientCertificateOk") is True for e in connects)
     rejected = [e for e in side.events("rejected")]
     c.check(f"{name}: connected as {cp_id} with subprotocol ocpp1.6"
-            + (" and its Basic auth password" if password_checked else ""),
+            + (" and its Basic auth password" if password_checked else "")
+            + (" and a client certificate with CN = the id (security profile 3)" if certificate_checked else ""),
             ok and not rejected, {"connects": connects, "handshakes": side.events("handshake"),
                                   "rejected": rejected})
 
@@ -294,7 +349,7 @@ def check_session_ids(c: Checks, name: str, side: Side, sessions: list[str], exp
                 {"issued": want, "got": [(e["action"], e["payload"].get("transactionId")) for e in calls]})
 
 
-def assert_gateway(c: Checks, out: str, cp_id: str):
+def assert_gateway(c: Checks, out: str, cp_id: str, profile: int = 1):
     cp = Side(os.path.join(out, "chargepoint.jsonl"), cp_id)
     b = {name: Side(os.path.join(out, f"{name}.jsonl"), cp_id) for name, *_ in BACKENDS}
     sent_by_cp = {e["label"]: e for e in cp.events("step")}
@@ -303,7 +358,12 @@ def assert_gateway(c: Checks, out: str, cp_id: str):
     c.check("charge point: connected to the gateway with subprotocol ocpp1.6",
             any(e.get("subprotocol") == "ocpp1.6" for e in cp.events("connect")), cp.events("connect"))
     for name in b:
-        check_connection(c, name, b[name], cp_id, password_checked=True)
+        mutual = profile == 3 and name == TLS_BACKEND
+        check_connection(c, name, b[name], cp_id, password_checked=not mutual, certificate_checked=mutual)
+    if profile >= 2:
+        tls = [e.get("tls") for e in b[TLS_BACKEND].events("handshake")]
+        c.check(f"{TLS_BACKEND}: every handshake over TLS (security profile {profile})",
+                bool(tls) and all(tls), tls)
 
     # The charge point's side.
     unanswered = [(e["label"], e.get("outcome"), e.get("errorCode") or e.get("error"))
@@ -547,15 +607,23 @@ async def scenario(args, c: Checks, out: str) -> None:
 
     backends: dict[str, Backend] = {}
     proc: subprocess.Popen | None = None
+    certs = make_pki(os.path.join(out, "certs"), cp_id) if args.profile >= 2 else None
     conn = reader = recorder = None
     try:
         for name, base, env_name, default in chosen:
             env.setdefault(env_name, default)
             password = env[env_name] if not args.direct else CP_PASSWORD
+            ssl_context = None
+            if certs is not None and name == TLS_BACKEND:
+                ssl_context = server_context(certs, "backend", client_ca=args.profile == 3)
+                if args.profile == 3:
+                    password = None
             backends[name] = Backend(name, base, os.path.join(out, f"{name}.jsonl"), password,
-                                     call_timeout=args.call_timeout)
+                                     call_timeout=args.call_timeout, ssl_context=ssl_context,
+                                     require_client_certificate=ssl_context is not None and args.profile == 3)
             await backends[name].start("127.0.0.1", int(ports.get(name, 0)))
-        print("backends: " + ", ".join(f"{n} ws://127.0.0.1:{b.port}/ocpp (ids from {b.tx_base + 1})"
+        print("backends: " + ", ".join(f"{n} {'wss' if b.ssl_context else 'ws'}://127.0.0.1:{b.port}/ocpp "
+                                       f"(ids from {b.tx_base + 1})"
                                        for n, b in backends.items()), flush=True)
 
         if args.direct:
@@ -566,7 +634,7 @@ async def scenario(args, c: Checks, out: str) -> None:
             config = os.path.join(out, "gateway.yaml")
             with open(config, "w", encoding="utf-8") as f:
                 f.write(gateway_config(gw_port, {n: b.port for n, b in backends.items()},
-                                       max(1, int(args.call_timeout))))
+                                       max(1, int(args.call_timeout)), args.profile, certs))
             cmd = args.gateway_cmd.replace("{config}", shlex.quote(config))
             argv = shlex.split(cmd)
             if "{config}" not in args.gateway_cmd:
@@ -591,14 +659,15 @@ async def scenario(args, c: Checks, out: str) -> None:
             if not c.check(f"gateway: listening on 127.0.0.1:{gw_port}", why is None,
                            (why or "") + "\n--- gateway stderr (tail) ---\n" + tail(os.path.join(out, "gateway.stderr"))):
                 return
-            url = f"ws://127.0.0.1:{gw_port}/ocpp"
+            url = f"{'wss' if args.profile >= 2 else 'ws'}://127.0.0.1:{gw_port}/ocpp"
             commander = backends["ems"]
 
         recorder = Recorder(os.path.join(out, "chargepoint.jsonl"), cp_id)
         try:
-            conn, cp, reader = await connect_charge_point(url, cp_id, CP_PASSWORD, recorder,
-                                                          call_timeout=args.call_timeout,
-                                                          open_timeout=min(10, args.call_timeout * 2))
+            conn, cp, reader = await connect_charge_point(
+                url, cp_id, CP_PASSWORD if args.profile < 3 else None, recorder,
+                call_timeout=args.call_timeout, open_timeout=min(10, args.call_timeout * 2),
+                ssl_context=client_context(certs, with_certificate=args.profile == 3) if certs else None)
         except Exception as e:
             c.check(f"charge point: connects to {url}", False, repr(e))
             return
@@ -669,6 +738,9 @@ def main(argv=None) -> int:
     p.add_argument("--ports", default="", help="fixed backend ports, e.g. billing=9001,fleet=9002 (default: free)")
     p.add_argument("--gateway-port", type=int, default=0, help="the gateway's listen port (default: free)")
     p.add_argument("--charge-point-id", default="CP-1")
+    p.add_argument("--profile", type=int, choices=[1, 2, 3], default=1,
+                   help="security profile of the charge point's connection and of billing's (default 1): "
+                        "2 = wss + Basic auth, 3 = wss + client certificates")
     p.add_argument("--out", help="folder for recordings and the generated config "
                                  "(default .build/interop/run-TIMESTAMP)")
     p.add_argument("--timeout", type=float, default=60.0, help="bound on the whole run, seconds (default 60)")
@@ -676,6 +748,8 @@ def main(argv=None) -> int:
                    help="how long the gateway may take to listen (default 20)")
     p.add_argument("--call-timeout", type=float, default=5.0, help="bound on each OCPP call (default 5)")
     args = p.parse_args(argv)
+    if args.direct and args.profile != 1:
+        p.error("--profile 2 and 3 need the gateway (not --direct)")
     if args.ports:
         try:
             names = {b[0] for b in BACKENDS}
@@ -693,6 +767,8 @@ def main(argv=None) -> int:
     logging.basicConfig(filename=os.path.join(out, "python.log"), level=logging.INFO,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     mode = f"direct to {args.direct_backend}" if args.direct else "through the gateway"
+    if args.profile != 1:
+        mode += f" on security profile {args.profile}"
     print(f"interop: Linking World story {mode}; recordings in {out}", flush=True)
 
     c = Checks()
@@ -724,7 +800,7 @@ def main(argv=None) -> int:
         if args.direct:
             assert_direct(c, out, args.charge_point_id, args.direct_backend)
         else:
-            assert_gateway(c, out, args.charge_point_id)
+            assert_gateway(c, out, args.charge_point_id, args.profile)
     print(f"interop: {time.monotonic() - started:.1f} s; recordings in {out}", flush=True)
     print(f"{c.passed} passed, {c.failed} failed", flush=True)
     return 0 if c.failed == 0 else 1

@@ -12,7 +12,7 @@ struct Chargemux: AsyncParsableCommand {
         abstract: "An OCPP gateway that connects each charge point to several backends, driven by a policy.",
         discussion: "Exit codes: 0 ok, 1 findings or failure, 2 usage error.",
         subcommands: [
-            RunCommand.self, ReloadCommand.self, DemoCommand.self, SimulateCommand.self,
+            RunCommand.self, ReloadCommand.self, HashPasswordCommand.self, DemoCommand.self, SimulateCommand.self,
             LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self, TestCommand.self,
             SessionsCommand.self, StoreSelftestCommand.self,
         ])

@@ -110,6 +110,59 @@ struct RunCommandTests {
         #expect(text.contains("did you mean `billing`?"))
     }
 
+    @Test("run refuses to start when a TLS certificate file is unusable, naming the file")
+    func refusesBadCertificate() throws {
+        let binary = try #require(ExecutableTests.executable)
+        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        // No certificate is committed or made here: a file that is not one is refused the same way
+        // an expired one is (GatewayTests check the expired message with its dates).
+        let certificate = site.folder.appendingPathComponent("gateway.pem").path
+        try "not a certificate\n".write(toFile: certificate, atomically: true, encoding: .utf8)
+        try "not a key\n".write(toFile: site.folder.appendingPathComponent("gateway.key").path, atomically: true, encoding: .utf8)
+        try """
+            listen:
+              - address: "127.0.0.1:\(Int.random(in: 20_000..<60_000))"
+                securityProfile: 2
+                tls: { certificate: gateway.pem, privateKey: gateway.key }
+            policy: site.policy
+            chargePoints:
+              - { id: "CP-*", password: "run-test-password-0123" }
+            backends:
+              - { name: billing, url: "ws://127.0.0.1:9/ocpp", securityProfile: 0 }
+            """.write(toFile: site.configPath, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["run", "--config", site.configPath]
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.contains("gateway.pem: not a PEM certificate file"), "\(text)")
+    }
+
+    @Test("hash-password reads the password from stdin and prints a credentialsFile line")
+    func hashPassword() throws {
+        let binary = try #require(ExecutableTests.executable)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["hash-password", "CP-0001", "--iterations", "1000"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("hash-me-Password-42\n".utf8))
+        try input.fileHandleForWriting.close()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(text.hasPrefix("CP-0001:pbkdf2-sha256:1000:"), "\(text)")
+        #expect(!text.contains("hash-me-Password-42"))
+        #expect(text.split(separator: ":").count == 5)
+    }
+
     private func runReload(_ binary: String, _ site: Site) throws -> Int32 {
         let reload = Process()
         reload.executableURL = URL(fileURLWithPath: binary)

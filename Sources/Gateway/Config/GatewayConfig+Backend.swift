@@ -20,18 +20,29 @@ extension GatewayConfig {
         public let password: Secret?
         /// TLS settings (`tls`); only for `wss://`.
         public let tls: BackendTLS?
+        /// Per charge point Basic auth passwords (`passwordFile`: `cpid: key` lines), profiles 1
+        /// and 2; a charge point without a line uses ``password``.
+        public let chargePointPasswords: [String: Secret]
 
         /// Creates a backend from values that are already checked.
         public init(
             name: String, url: URL, ocppVersion: OCPPVersion?, securityProfile: SecurityProfile,
-            password: Secret? = nil, tls: BackendTLS? = nil
+            password: Secret? = nil, tls: BackendTLS? = nil, chargePointPasswords: [String: Secret] = [:]
         ) {
+            self.chargePointPasswords = chargePointPasswords
             self.name = name
             self.url = url
             self.ocppVersion = ocppVersion
             self.securityProfile = securityProfile
             self.password = password
             self.tls = tls
+        }
+
+        /// The Basic auth password to send as `chargePointId`: its `passwordFile` line, else
+        /// ``password``; `nil` for profiles 0 and 3.
+        public func password(for chargePointId: String) -> Secret? {
+            guard securityProfile.usesBasicAuth else { return nil }
+            return chargePointPasswords[chargePointId] ?? password
         }
 
         /// The URL to connect to as `chargePointId`: ``url`` with the id appended as the last

@@ -7,6 +7,10 @@ extension GatewayConfig {
             case password(Secret)
             /// The SHA-256 of the Basic auth password as 64 lowercase hex digits (`passwordSha256`).
             case passwordSha256(Secret)
+            /// A salted PBKDF2-HMAC-SHA256 hash, from the `credentialsFile`.
+            case pbkdf2(PasswordHash)
+            /// No password: the charge point connects on security profile 3 only (`certificateOnly: true`).
+            case certificateOnly
         }
 
         /// An exact charge point id, or a glob where `*` matches any run of characters and `?`

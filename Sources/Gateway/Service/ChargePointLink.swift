@@ -182,9 +182,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 continue
             }
             do {
+                let tlsContext = backend.securityProfile.usesTLS
+                    ? try context.tls.backendContext(for: backend, chargePointId: chargePointId) : nil
                 let connector = try BackendConnector(
                     backend: backend, chargePointId: chargePointId, version: backend.ocppVersion ?? version,
                     eventLoop: connection.eventLoop, options: context.backendOptions, logger: logger,
+                    tlsContext: tlsContext,
                     delegate: WeakBackendDelegate(link: NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop),
                                                   backend: index))
                 connectors[index] = connector

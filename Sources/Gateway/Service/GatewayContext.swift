@@ -19,6 +19,9 @@ public struct GatewayContext: Sendable {
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.
     public let initialConnectGrace: TimeAmount
+    /// The TLS contexts of listeners and backends; loaded by ``GatewayServer/start()``, replaced
+    /// by ``GatewayServer/reload()``.
+    public let tls: TLSContexts
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
                 backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3)) {
@@ -29,5 +32,6 @@ public struct GatewayContext: Sendable {
         self.backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
         self.snapshots = SessionSnapshots()
         self.initialConnectGrace = initialConnectGrace
+        self.tls = TLSContexts(config: config, logger: logger)
     }
 }

@@ -20,11 +20,13 @@ public final class GatewayServer: Service, Sendable {
         self.onListening = onListening
         self.listener = ChargePointListener(
             config: context.config, options: listenerOptions, eventLoopGroup: eventLoopGroup, logger: context.logger,
+            tls: context.tls,
             sessionFactory: { identity, handle in ChargePointLink(identity: identity, connection: handle, context: context) })
     }
 
     /// Starts listening; returns the bound addresses. `run()` calls it; tests may call it directly.
     public func start() async throws -> [SocketAddress] {
+        if !context.tls.isLoaded { try context.tls.load() }
         let addresses = try await listener.start()
         let policy = context.policies.current.policy
         context.logger.info("gateway started", metadata: [
@@ -42,8 +44,26 @@ public final class GatewayServer: Service, Sendable {
     }
 
     /// Re-reads the policy: a valid one replaces the old between messages, an invalid one is
-    /// refused with its diagnostics and the old one keeps running.
+    /// refused with its diagnostics and the old one keeps running. Then re-reads the certificates
+    /// and keys: new TLS contexts serve new connections; if a file is bad (unreadable, expired),
+    /// the error is logged and the old contexts stay.
     public func reload() {
+        reloadTLS()
+        reloadPolicy()
+    }
+
+    /// Rebuilds the TLS contexts from the certificate and key files.
+    public func reloadTLS() {
+        guard context.tls.usesTLS else { return }
+        do {
+            try context.tls.load()
+            context.logger.notice("certificates reloaded")
+        } catch {
+            context.logger.error("certificate reload refused; the running certificates stay: \(error)")
+        }
+    }
+
+    private func reloadPolicy() {
         do {
             let loaded = try context.policies.reload()
             context.logger.notice("policy reloaded", metadata: [

@@ -19,9 +19,12 @@ public final class SimulatedBackendServer: Sendable {
 
     /// - Parameters:
     ///   - host, port: where to listen; port 0 lets the system choose (see `start()`).
-    ///   - password: when set, charge points must authenticate with it (profile 1); else any
-    ///     charge point is accepted (profile 0).
+    ///   - password: when set, charge points must authenticate with it (profile 1, or 2 with
+    ///     `tls`); else any charge point is accepted (profile 0).
+    ///   - tls: listen with TLS: with a `clientCA`, security profile 3 (client certificates whose
+    ///     CN is the charge point id, no password); without, profile 2 (needs `password`).
     public init(system: SimulatedCentralSystem, host: String = "127.0.0.1", port: Int = 0, password: String? = nil,
+                tls: GatewayConfig.ListenerTLS? = nil,
                 eventLoopGroup: any EventLoopGroup, logger: Logger,
                 onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) {
         self.system = system
@@ -29,7 +32,9 @@ public final class SimulatedBackendServer: Sendable {
         let listenerConfig = GatewayConfig(
             listeners: [GatewayConfig.Listener(
                 address: GatewayConfig.Listener.Address(host: host, port: port), path: "/ocpp",
-                securityProfile: password == nil ? .unsecured : .basicAuth, allowInsecure: true)],
+                securityProfile: tls.map { $0.clientCA == nil ? .tlsBasicAuth : .mutualTLS }
+                    ?? (password == nil ? .unsecured : .basicAuth),
+                allowInsecure: true, tls: tls)],
             policyPath: "", store: .sqlite(path: ""),
             chargePoints: [GatewayConfig.ChargePointCredential(id: "*", credential: .password(Secret(password ?? "unused")))],
             backends: [])

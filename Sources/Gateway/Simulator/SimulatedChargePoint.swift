@@ -17,17 +17,18 @@ public final class SimulatedChargePoint: Sendable {
 
     /// - Parameters:
     ///   - url: the endpoint without the id (`ws://127.0.0.1:8180/ocpp`).
-    ///   - password: the Basic auth password (profile 1), if any.
+    ///   - password: the Basic auth password (profile 1, or 2 over `wss://`), if any.
+    ///   - tls: for a `wss://` url: the CA to trust and, for profile 3, the client certificate.
     ///   - behaviour: how it answers the backends' calls (by default at once, Accepted).
-    public init(id: String, url: URL, password: String?, version: OCPPVersion = .v16, eventLoop: any EventLoop,
-                logger: Logger, reconnect: Backoff = Backoff(), behaviour: Behaviour = Behaviour(),
-                onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
+    public init(id: String, url: URL, password: String?, tls: GatewayConfig.BackendTLS? = nil,
+                version: OCPPVersion = .v16, eventLoop: any EventLoop, logger: Logger, reconnect: Backoff = Backoff(),
+                behaviour: Behaviour = Behaviour(), onEvent: @escaping @Sendable (SimulatorEvent) -> Void = { _ in }) throws {
         self.id = id
         self.version = version
         self.onEvent = onEvent
         let target = GatewayConfig.Backend(name: "gateway", url: url, ocppVersion: version,
-                                           securityProfile: password == nil ? .unsecured : .basicAuth,
-                                           password: password.map { Secret($0) })
+                                           securityProfile: Self.profile(url: url, password: password, tls: tls),
+                                           password: password.map { Secret($0) }, tls: tls)
         let delegate = ChargePointSideDelegate(id: id, version: version, behaviour: behaviour, pending: pending,
                                                received: received, onEvent: onEvent)
         self.connector = try BackendConnector(backend: target, chargePointId: id, version: version, eventLoop: eventLoop,
@@ -55,6 +56,14 @@ public final class SimulatedChargePoint: Sendable {
 
     /// Whether the connection to the gateway is up now.
     public var isConnected: Bool { connector.isConnected }
+
+    /// The security profile implied by the url scheme, password and client certificate.
+    static func profile(url: URL, password: String?, tls: GatewayConfig.BackendTLS?) -> GatewayConfig.SecurityProfile {
+        if url.scheme?.lowercased() == "wss" {
+            return tls?.hasClientCertificate == true ? .mutualTLS : .tlsBasicAuth
+        }
+        return password == nil ? .unsecured : .basicAuth
+    }
 
     /// Connects, reconnecting with backoff until `stop()`.
     public func start() { connector.start() }

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import NIOWebSocket
 import OCPP
 
@@ -12,9 +13,15 @@ extension BackendConnector {
     /// BackendHandshakeHandler`, and after the upgrade `[TLS] → WebSocket frame encoder/decoder →
     /// WebSocketFrameValidator → NIOWebSocketFrameAggregator → WebSocketConnectionHandler`.
     ///
-    /// TLS seam: for `wss://` an `NIOSSLClientHandler` goes first; nothing after it changes.
+    /// For `wss://` an `NIOSSLClientHandler` goes first; nothing after it changes. A host name is
+    /// sent as SNI and checked against the certificate; an IP address (NIOSSL refuses it as SNI) is
+    /// not sent, and the certificate's IP SANs are checked against the peer's address instead.
     func configurePipeline(channel: any Channel, host: String, port: Int) throws {
-        // TLS goes here: try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(…)) for wss://.
+        if let tlsContext {
+            let serverHostname = Self.isIPAddress(host) ? nil : host
+            try channel.pipeline.syncOperations.addHandler(
+                NIOSSLClientHandler(context: tlsContext, serverHostname: serverHostname))
+        }
         let requestEncoder = HTTPRequestEncoder()
         let responseDecoder = ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .forwardBytes))
         let handshake = BackendHandshakeHandler(request: upgradeRequest(host: host, port: port), timeout: options.handshakeTimeout)
@@ -60,6 +67,11 @@ extension BackendConnector {
                 logger.notice("backend connection attempt failed: \(failure)")
             }
         }
+    }
+
+    /// Whether `host` is an IPv4 or IPv6 literal.
+    static func isIPAddress(_ host: String) -> Bool {
+        (try? SocketAddress(ipAddress: host, port: 0)) != nil
     }
 
     func upgradeRequest(host: String, port: Int) -> HTTPRequestHead {

@@ -4,12 +4,14 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import OCPP
 
 /// Keeps one OCPP-J WebSocket connection to a backend open on behalf of one charge point.
 ///
-/// It connects to ``GatewayConfig/Backend/url(for:)`` (`ws://` only for now), offers one OCPP
+/// It connects to ``GatewayConfig/Backend/url(for:)`` (`ws://`, or `wss://` for security profiles
+/// 2 and 3: the backend's certificate verified, a client certificate for 3), offers one OCPP
 /// subprotocol, sends Basic auth (user = charge point id) when the backend has a password, and
 /// accepts the upgrade only if the backend echoes exactly the offered subprotocol. Frames are
 /// masked; fragmented messages are reassembled. When a connection attempt fails or an open
@@ -88,6 +90,8 @@ public final class BackendConnector: Sendable {
 
     let url: URL
     let password: Secret?
+    /// The TLS context for `wss://`; `nil` for `ws://`.
+    let tlsContext: NIOSSLContext?
     let options: Options
     let logger: Logger
     private let delegate: NIOLoopBoundBox<(any BackendConnectorDelegate)?>
@@ -98,26 +102,35 @@ public final class BackendConnector: Sendable {
     /// A connector to `backend` as charge point `chargePointId`, speaking `version` (the
     /// backend's `ocppVersion`, or the version the charge point negotiated). Nothing happens until
     /// ``start()``. The delegate can be given here or, from code running on `eventLoop`, with
-    /// ``setDelegate(_:)``. Throws ``TransportError/unsupportedURL(_:)`` for a URL it cannot use
-    /// and ``TransportError/unsupportedSecurityProfile(_:)`` for TLS profiles.
+    /// ``setDelegate(_:)``. Throws ``TransportError/unsupportedURL(_:)`` for a URL it cannot use.
+    /// For `wss://`, `tlsContext` is the client context to use (the gateway passes the one from
+    /// ``TLSContexts``); without one it is built from `backend.tls` here, which throws
+    /// ``TLSSetupError`` for unusable or expired certificates.
     public init(
         backend: GatewayConfig.Backend, chargePointId: String, version: OCPPVersion,
         eventLoop: any EventLoop, options: Options = Options(), logger: Logger,
+        tlsContext: NIOSSLContext? = nil,
         delegate: sending (any BackendConnectorDelegate)? = nil
     ) throws {
-        guard !backend.securityProfile.usesTLS else {
-            throw TransportError.unsupportedSecurityProfile(backend.securityProfile)
-        }
         let url = backend.url(for: chargePointId)
-        guard url.scheme?.lowercased() == "ws", url.host != nil else {
+        let scheme = url.scheme?.lowercased()
+        guard scheme == "ws" || scheme == "wss", url.host != nil,
+              (scheme == "wss") == backend.securityProfile.usesTLS
+        else {
             throw TransportError.unsupportedURL(url.absoluteString)
+        }
+        if scheme == "wss" {
+            self.tlsContext = try tlsContext
+                ?? NIOSSLContext(configuration: .backendClient(backend, chargePointId: chargePointId))
+        } else {
+            self.tlsContext = nil
         }
         self.backendName = backend.name
         self.chargePointId = chargePointId
         self.subprotocol = version.subprotocol
         self.eventLoop = eventLoop
         self.url = url
-        self.password = backend.securityProfile.usesBasicAuth ? backend.password : nil
+        self.password = backend.password(for: chargePointId)
         self.options = options
         var logger = logger
         logger[metadataKey: "backend"] = "\(backend.name)"
@@ -202,7 +215,7 @@ public final class BackendConnector: Sendable {
         eventLoop.assertInEventLoop()
         // Foundation may keep the brackets of an IPv6 literal in `host`; connecting needs it bare.
         guard let host = url.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")) else { return }
-        let port = url.port ?? 80
+        let port = url.port ?? (tlsContext == nil ? 80 : 443)
         ClientBootstrap(group: eventLoop)
             .connectTimeout(options.connectTimeout)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

@@ -53,6 +53,10 @@ public struct BasicAuthorization: Sendable, CustomStringConvertible, CustomRefle
         case .passwordSha256(let secret):
             guard let expected = Self.bytes(fromHex: secret.reveal()) else { return false }
             return Self.constantTimeEquals(given, expected)
+        case .pbkdf2(let hash):
+            return hash.matches(password: password)
+        case .certificateOnly:
+            return false
         }
     }
 

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import NIOWebSocket
 
 extension ChargePointListener {
@@ -13,12 +14,18 @@ extension ChargePointListener {
     /// `[TLS] → WebSocket frame encoder/decoder → WebSocketFrameValidator → NIOWebSocketFrameAggregator →
     /// WebSocketConnectionHandler`.
     ///
-    /// TLS seam: for security profiles 2 and 3 an `NIOSSLServerHandler` goes first in the pipeline,
-    /// before the HTTP handlers, and nothing after it changes (the upgrade leaves it in place).
-    /// `start()` refuses those profiles until that handler exists.
-    func configureChargePointPipeline(channel: any Channel, listener: GatewayConfig.Listener) throws {
+    /// For security profiles 2 and 3 an `NIOSSLServerHandler` with the listener's current context
+    /// (``TLSContexts/listenerContext(at:)``) goes first, before the HTTP handlers, and nothing
+    /// after it changes (the upgrade leaves it in place). `index` is the listener's position in
+    /// `config.listeners`.
+    func configureChargePointPipeline(channel: any Channel, listener: GatewayConfig.Listener, index: Int) throws {
         let pipeline = channel.pipeline.syncOperations
-        // TLS goes here: try pipeline.addHandler(NIOSSLServerHandler(context: …)) for profiles 2 and 3.
+        if listener.securityProfile.usesTLS {
+            guard let context = tls.listenerContext(at: index) else {
+                throw TransportError.unsupportedSecurityProfile(listener.securityProfile)
+            }
+            try pipeline.addHandler(NIOSSLServerHandler(context: context))
+        }
 
         let responseEncoder = HTTPResponseEncoder()
         let requestDecoder = ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .forwardBytes))

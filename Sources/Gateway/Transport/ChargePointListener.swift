@@ -14,8 +14,9 @@ import OCPP
 /// session factory, and are registered in ``registry``; a newer connection with the same id
 /// closes the older one with ``ConnectionHandle/replacedCloseCode``.
 ///
-/// Security profiles 0 (with `allowInsecure`) and 1 are implemented; 2 and 3 need TLS, which
-/// ``start()`` refuses for now (see `ChargePointListener+Pipeline.swift` for where it goes).
+/// Security profiles 0 (with `allowInsecure`), 1, 2 (TLS + Basic auth) and 3 (mutual TLS) are
+/// implemented; TLS contexts come from ``TLSContexts`` (built at ``start()`` unless given, and
+/// replaced by a reload for new connections).
 public final class ChargePointListener: Sendable {
     /// Timeouts and limits of the listener.
     public struct Options: Sendable {
@@ -64,6 +65,9 @@ public final class ChargePointListener: Sendable {
     let eventLoopGroup: any EventLoopGroup
     let logger: Logger
     let sessionFactory: SessionFactory
+    /// The TLS contexts new connections use.
+    public let tls: TLSContexts
+    private let ownsTLS: Bool
 
     private enum Lifecycle {
         case idle
@@ -77,8 +81,10 @@ public final class ChargePointListener: Sendable {
     /// A listener for `config.listeners`; nothing is bound until ``start()``.
     public init(
         config: GatewayConfig, options: Options = Options(), eventLoopGroup: any EventLoopGroup,
-        logger: Logger, sessionFactory: @escaping SessionFactory
+        logger: Logger, tls: TLSContexts? = nil, sessionFactory: @escaping SessionFactory
     ) {
+        self.tls = tls ?? TLSContexts(config: config, logger: logger)
+        self.ownsTLS = tls == nil
         self.config = config
         self.options = options
         self.eventLoopGroup = eventLoopGroup
@@ -89,26 +95,27 @@ public final class ChargePointListener: Sendable {
 
     /// Binds every listener and returns the bound addresses, in `config.listeners` order (port 0
     /// in the configuration binds a port the system chooses). Throws if a listener's security
-    /// profile cannot be served or an address cannot be bound; nothing stays bound then.
+    /// profile cannot be served (profile 0 without `allowInsecure`; certificates that cannot be
+    /// loaded, or are expired: ``TLSSetupError``) or an address cannot be bound; nothing stays
+    /// bound then. TLS contexts given to ``init`` must have been loaded already.
     public func start() async throws -> [SocketAddress] {
         for listener in config.listeners {
             switch listener.securityProfile {
             case .unsecured where !listener.allowInsecure:
                 throw TransportError.insecureListenerNotAllowed(address: "\(listener.address)")
-            case .tlsBasicAuth, .mutualTLS:
-                throw TransportError.unsupportedSecurityProfile(listener.securityProfile)
-            case .unsecured, .basicAuth:
+            case .unsecured, .basicAuth, .tlsBasicAuth, .mutualTLS:
                 break
             }
         }
+        if ownsTLS { try tls.load() }
         try lifecycle.withLockedValue { state in
             guard case .idle = state else { throw TransportError.alreadyStarted }
             state = .running(servers: [])
         }
         var servers: [any Channel] = []
         do {
-            for listener in config.listeners {
-                let server = try await bind(listener)
+            for (index, listener) in config.listeners.enumerated() {
+                let server = try await bind(listener, index: index)
                 servers.append(server)
                 logger.info("listening for charge points", metadata: [
                     "address": "\(server.localAddress.map { "\($0)" } ?? "?")", "path": "\(listener.path)",
@@ -149,7 +156,7 @@ public final class ChargePointListener: Sendable {
         for channel in open { try? await channel.closeFuture.get() }
     }
 
-    private func bind(_ listener: GatewayConfig.Listener) async throws -> any Channel {
+    private func bind(_ listener: GatewayConfig.Listener, index: Int) async throws -> any Channel {
         try await ServerBootstrap(group: eventLoopGroup)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -157,7 +164,7 @@ public final class ChargePointListener: Sendable {
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
                     try self.trackChild(channel)
-                    try self.configureChargePointPipeline(channel: channel, listener: listener)
+                    try self.configureChargePointPipeline(channel: channel, listener: listener, index: index)
                 }
             }
             .bind(host: listener.address.host, port: listener.address.port)

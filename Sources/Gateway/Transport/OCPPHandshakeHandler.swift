@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import OCPP
 
 /// Decides each charge point's upgrade request before NIO's upgrader sees it.
@@ -76,7 +77,8 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
                 return
             }
             switch OCPPUpgradeDecision.decide(
-                request: head, listener: listener, config: config, supportedVersions: supportedVersions
+                request: head, listener: listener, config: config, supportedVersions: supportedVersions,
+                clientCertificate: Self.clientCertificate(of: context.channel)
             ) {
             case .accept(let id, let version):
                 // The timeout keeps running until the upgrade removes this handler, so a request
@@ -106,6 +108,16 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             logger.log(level: level, "refused charge point connection: malformed http request", metadata: [
                 "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
                 "listener": "\(listener.address)", "status": "400",
+            ])
+        } else if case .awaitingHead = state, error is NIOSSLError || error is BoringSSLError {
+            // A failed TLS handshake: plain HTTP on a TLS port, an old TLS version, no or an
+            // untrusted, expired client certificate. Counted like a refusal.
+            let address = Self.sourceAddress(of: context.channel)
+            let level: Logger.Level = rateLimiter.check(address).allowed ? .notice : .debug
+            rateLimiter.recordFailure(address)
+            logger.log(level: level, "refused charge point connection: tls handshake failed", metadata: [
+                "remote": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+                "listener": "\(listener.address)", "error": "\(error)",
             ])
         }
         state = .refused
@@ -143,6 +155,13 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
             loopBoundContext.value.close(promise: nil)
         }
+    }
+
+    /// The subject of the TLS peer's certificate, if the connection is TLS and one was presented
+    /// (the handshake is complete before the first HTTP bytes arrive).
+    static func clientCertificate(of channel: any Channel) -> ClientCertificateCheck? {
+        guard let tls = try? channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self) else { return nil }
+        return ClientCertificateCheck(peer: tls.peerCertificate)
     }
 
     /// The address rate limiting counts by: the peer's IP address without its port.

@@ -18,7 +18,9 @@ import OCPP
 ///    entry (``GatewayConfig/credential(for:)``), else 404 — OCPP answers an unknown identity with 404;
 /// 6. the listener's security profile: 0 needs `allowInsecure` (else 403); 1 needs Basic auth
 ///    whose user is the id and whose password matches, else 401 with
-///    `WWW-Authenticate: Basic realm="chargemux"`; 2 and 3 (TLS) are refused with 403 until TLS exists;
+///    `WWW-Authenticate: Basic realm="chargemux"`; 2 (over TLS) as 1; 3 needs a client certificate
+///    (its chain already checked by the handshake) whose subject stands for the id
+///    (``ClientCertificateCheck``), else 403 — no password is read;
 /// 7. a supported subprotocol is offered in `Sec-WebSocket-Protocol`, else 400. RFC 6455 §4.2.2
 ///    lets a server that does not accept the handshake answer with an HTTP error such as 400;
 ///    this is clearer to a station than completing the handshake without a subprotocol and
@@ -33,10 +35,11 @@ public enum OCPPUpgradeDecision: Sendable, Equatable {
     /// Answer with `refusal` and close.
     case refuse(OCPPUpgradeRefusal)
 
-    /// The decision for `request` on `listener`.
+    /// The decision for `request` on `listener`; `clientCertificate` is the subject of the TLS
+    /// peer's certificate on profile 3 (`nil` if none was presented).
     public static func decide(
         request: HTTPRequestHead, listener: GatewayConfig.Listener, config: GatewayConfig,
-        supportedVersions: [OCPPVersion]
+        supportedVersions: [OCPPVersion], clientCertificate: ClientCertificateCheck? = nil
     ) -> OCPPUpgradeDecision {
         guard request.method == .GET else { return .refuse(.methodNotAllowed) }
         guard headerTokens(request.headers, "upgrade").contains("websocket"),
@@ -56,7 +59,7 @@ public enum OCPPUpgradeDecision: Sendable, Equatable {
         switch listener.securityProfile {
         case .unsecured:
             guard listener.allowInsecure else { return .refuse(.insecureNotAllowed) }
-        case .basicAuth:
+        case .basicAuth, .tlsBasicAuth:
             let values = request.headers["authorization"]
             guard values.count == 1, let authorization = BasicAuthorization(headerValue: values[0]) else {
                 return .refuse(.unauthorized(id: id, problem: .missingCredentials))
@@ -65,8 +68,14 @@ public enum OCPPUpgradeDecision: Sendable, Equatable {
             guard authorization.passwordMatches(entry.credential) else {
                 return .refuse(.unauthorized(id: id, problem: .wrongPassword))
             }
-        case .tlsBasicAuth, .mutualTLS:
-            return .refuse(.securityProfileUnavailable)
+        case .mutualTLS:
+            guard let tls = listener.tls else { return .refuse(.securityProfileUnavailable) }
+            guard let clientCertificate else {
+                return .refuse(.certificateRejected(id: id, problem: .noCertificate))
+            }
+            if let problem = clientCertificate.problem(connectingAs: id, tls: tls) {
+                return .refuse(.certificateRejected(id: id, problem: problem))
+            }
         }
 
         let offered = headerTokens(request.headers, "sec-websocket-protocol", lowercased: false)

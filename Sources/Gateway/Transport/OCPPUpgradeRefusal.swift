@@ -34,8 +34,13 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
     case unauthorized(id: String, problem: AuthProblem)
     /// Security profile 0 without `allowInsecure`: 403.
     case insecureNotAllowed
-    /// A TLS security profile, which this transport does not implement yet: 403.
+    /// The listener cannot serve its security profile (a TLS listener without a TLS context): 403.
     case securityProfileUnavailable
+    /// Profile 3: the client certificate does not stand for the id in the URL (CN, `certificateIds`,
+    /// `requireOrganization`): 403. The peer did authenticate (the TLS handshake checked its chain),
+    /// so this is "not allowed as this charge point", not a challenge a password could answer (401
+    /// would need a `WWW-Authenticate` scheme the client could satisfy).
+    case certificateRejected(id: String, problem: ClientCertificateCheck.Problem)
     /// No supported OCPP subprotocol offered: 400.
     case noSupportedSubprotocol(id: String)
     /// Too many failed attempts from the caller's address: 429.
@@ -49,7 +54,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .malformedHandshake, .noSupportedSubprotocol: .badRequest
         case .unknownPath, .invalidChargePointId, .unknownChargePoint: .notFound
         case .unauthorized: .unauthorized
-        case .insecureNotAllowed, .securityProfileUnavailable: .forbidden
+        case .insecureNotAllowed, .securityProfileUnavailable, .certificateRejected: .forbidden
         case .rateLimited: .tooManyRequests
         }
     }
@@ -76,6 +81,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .unknownPath, .invalidChargePointId, .unknownChargePoint: "unknown charge point"
         case .unauthorized: "authentication required"
         case .insecureNotAllowed, .securityProfileUnavailable: "this listener cannot accept connections"
+        case .certificateRejected: "client certificate not accepted for this charge point"
         case .noSupportedSubprotocol: "no supported OCPP subprotocol offered"
         case .rateLimited: "too many failed attempts"
         }
@@ -102,7 +108,8 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .unknownChargePoint: "unknown charge point"
         case .unauthorized(_, let problem): problem.rawValue
         case .insecureNotAllowed: "security profile 0 without allowInsecure"
-        case .securityProfileUnavailable: "tls security profiles are not implemented yet"
+        case .securityProfileUnavailable: "the listener's tls is not set up"
+        case .certificateRejected(_, let problem): problem.rawValue
         case .noSupportedSubprotocol: "no supported ocpp subprotocol offered"
         case .rateLimited: "rate limited"
         }
@@ -111,7 +118,8 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
     /// The charge point id the request named, where the refusal got that far.
     public var chargePointId: String? {
         switch self {
-        case .unknownChargePoint(let id), .unauthorized(let id, _), .noSupportedSubprotocol(let id): id
+        case .unknownChargePoint(let id), .unauthorized(let id, _), .noSupportedSubprotocol(let id),
+             .certificateRejected(let id, _): id
         default: nil
         }
     }

@@ -32,6 +32,9 @@ struct RunCommand: AsyncParsableCommand {
         let context: GatewayContext
         do {
             context = try GatewayLauncher.prepare(configPath: config, logger: logger)
+            // Certificates and keys: an unreadable or expired file stops the start here, with
+            // the file and its dates (GatewayServer.start() loads them again, cheaply).
+            try context.tls.load()
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(ToolOutput.Status.findings.rawValue)

@@ -33,6 +33,13 @@ struct TransactionFlowTests {
             Issue.record("start: \(start)"); return
         }
         #expect(transactionId == 2000)  // fleet's own first id: fleet answered
+        // ems answers its copy of StartTransaction on its own time; until that answer is in, the
+        // gateway has no ems id to translate MeterValues/StopTransaction to (it would drop the id or
+        // the call). A real station would not usually be this fast; the test waits for ems's answer.
+        try await waitUntil("ems to get its copy of StartTransaction") {
+            harness.calls("ems").contains { $0.action == "StartTransaction" }
+        }
+        try await Task.sleep(for: .milliseconds(150))
         _ = try await chargePoint.call("MeterValues", [
             "connectorId": 1, "transactionId": .integer(transactionId),
             "meterValue": [["timestamp": "2026-11-21T08:10:00Z", "sampledValue": [["value": "1500"]]]],
@@ -41,7 +48,9 @@ struct TransactionFlowTests {
             "meterStop": 3000, "timestamp": "2026-11-21T09:00:00Z", "transactionId": .integer(transactionId),
         ])
         guard case .callResult = stop else { Issue.record("stop: \(stop)"); return }
-        try await Task.sleep(for: .milliseconds(200))
+        try await waitUntil("fleet and ems to get their copies of StopTransaction") {
+            harness.calls("fleet").count >= 4 && harness.calls("ems").count >= 4
+        }
 
         let fleet = harness.calls("fleet")
         #expect(fleet.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])

@@ -255,9 +255,10 @@ struct BackendConnectorTests {
         await server.shutdown()
     }
 
-    @Test func refusesTLSAndNonWebSocketURLs() throws {
+    @Test func refusesNonWebSocketURLsAndASchemeThatContradictsTheProfile() throws {
+        // wss:// itself works (BackendTLSTests); a wss:// url on a plain profile does not.
         let wss = GatewayConfig.Backend(
-            name: "tls", url: URL(string: "wss://127.0.0.1:1/ocpp")!, ocppVersion: .v16, securityProfile: .tlsBasicAuth,
+            name: "tls", url: URL(string: "wss://127.0.0.1:1/ocpp")!, ocppVersion: .v16, securityProfile: .basicAuth,
             password: Secret("x")
         )
         #expect(throws: TransportError.self) { try connector(wss, delegate: RecordingConnectorDelegate()) }

@@ -136,7 +136,7 @@ struct ChargePointListenerHandshakeTests {
         await harness.shutdown()
     }
 
-    @Test func startRefusesProfileZeroWithoutAllowInsecureAndTLSProfiles() async throws {
+    @Test func startRefusesProfileZeroWithoutAllowInsecureAndTLSProfilesWithoutTLSSettings() async throws {
         for config in [F.config(securityProfile: .unsecured), F.config(securityProfile: .tlsBasicAuth)] {
             let listener = ChargePointListener(
                 config: config, eventLoopGroup: F.group, logger: LogCapture().logger
@@ -182,7 +182,14 @@ struct ChargePointListenerHandshakeTests {
             "Sec-WebSocket-Protocol: ocpp1.6", "Authorization: \(F.basic("CP-1", F.password))",
             "Content-Length: 5", "", "",
         ].joined(separator: "\r\n")
-        let answer = try await RawHTTPClient.send(port: harness.port, request: request, timeout: .seconds(3))
+        let answer: String
+        do {
+            answer = try await RawHTTPClient.send(port: harness.port, request: request, timeout: .seconds(3))
+        } catch let error as ChannelError where error == .ioOnClosedChannel {
+            // On a loaded machine the timeout can close the connection before the request is
+            // even written: closed without an answer all the same.
+            answer = ""
+        }
         #expect(answer.isEmpty)
         #expect(harness.delegates.all.isEmpty)
         await harness.shutdown()

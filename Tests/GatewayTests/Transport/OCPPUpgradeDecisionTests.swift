@@ -26,6 +26,41 @@ import Testing
 
     private var good: String { TransportFixtures.basic("CP-1", TransportFixtures.password) }
 
+    private func decideTLS(
+        _ request: HTTPRequestHead, profile: GatewayConfig.SecurityProfile, certificate: ClientCertificateCheck?,
+        certificateIds: [String: String] = [:], organization: String? = nil
+    ) -> OCPPUpgradeDecision {
+        let tls = GatewayConfig.ListenerTLS(certificate: "c.pem", privateKey: "c.key", clientCA: "ca.pem",
+                                            certificateIds: certificateIds, requireOrganization: organization)
+        let config = TransportFixtures.config(securityProfile: profile, tls: tls)
+        return OCPPUpgradeDecision.decide(request: request, listener: config.listeners[0], config: config,
+                                          supportedVersions: [.v16], clientCertificate: certificate)
+    }
+
+    @Test func profile2ChecksBasicAuthLikeProfile1() {
+        #expect(decideTLS(request("/ocpp/CP-1", auth: good), profile: .tlsBasicAuth, certificate: nil)
+            == .accept(id: "CP-1", version: .v16))
+        #expect(decideTLS(request("/ocpp/CP-1"), profile: .tlsBasicAuth, certificate: nil)
+            == .refuse(.unauthorized(id: "CP-1", problem: .missingCredentials)))
+    }
+
+    @Test func profile3ChecksTheCertificateSubjectNotAPassword() {
+        let cp1 = ClientCertificateCheck(commonName: "CP-1", organization: "Op")
+        #expect(decideTLS(request("/ocpp/CP-1"), profile: .mutualTLS, certificate: cp1) == .accept(id: "CP-1", version: .v16))
+        #expect(decideTLS(request("/ocpp/CP-2"), profile: .mutualTLS, certificate: cp1)
+            == .refuse(.certificateRejected(id: "CP-2", problem: .commonNameMismatch)))
+        #expect(decideTLS(request("/ocpp/CP-1"), profile: .mutualTLS, certificate: nil)
+            == .refuse(.certificateRejected(id: "CP-1", problem: .noCertificate)))
+        #expect(decideTLS(request("/ocpp/CP-1"), profile: .mutualTLS, certificate: cp1, organization: "Other")
+            == .refuse(.certificateRejected(id: "CP-1", problem: .organizationMismatch)))
+        let serial = ClientCertificateCheck(commonName: "SN-9", organization: nil)
+        #expect(decideTLS(request("/ocpp/CP-2"), profile: .mutualTLS, certificate: serial, certificateIds: ["SN-9": "CP-2"])
+            == .accept(id: "CP-2", version: .v16))
+        #expect(decideTLS(request("/ocpp/UNKNOWN"), profile: .mutualTLS, certificate: cp1)
+            == .refuse(.unknownChargePoint(id: "UNKNOWN")))
+        #expect(OCPPUpgradeRefusal.certificateRejected(id: "CP-2", problem: .commonNameMismatch).status == .forbidden)
+    }
+
     @Test func acceptsAGoodRequest() {
         #expect(decide(request("/ocpp/CP-1", auth: good)) == .accept(id: "CP-1", version: .v16))
     }

@@ -35,9 +35,14 @@ extension ConfigDecoder {
 
     /// Profiles 1 and 2 send a Basic auth password; profiles 0 and 3 must not have one.
     func checkPassword(
-        _ password: Field<Secret>, profile: GatewayConfig.SecurityProfile, in map: MappingReader, profileNode: Node?
+        _ password: Field<Secret>, passwordFile: Field<[String: Secret]> = .absent,
+        profile: GatewayConfig.SecurityProfile, in map: MappingReader, profileNode: Node?
     ) {
-        if profile.usesBasicAuth, !password.isGiven {
+        if !profile.usesBasicAuth, passwordFile.isGiven {
+            report(.conflict, "`\(map.path("passwordFile"))` is not used with \(profile)", at: map.keyNode("passwordFile"),
+                   keyPath: map.path("passwordFile"), help: "remove `passwordFile`, or set `securityProfile: 1` or `2`")
+        }
+        if profile.usesBasicAuth, !password.isGiven, !passwordFile.isGiven {
             report(.missingKey, "`\(map.keyPath)` uses \(profile) but has no `password`", at: profileNode ?? map.node,
                    keyPath: map.path("password"),
                    help: "add `password: env:VARIABLE` (the user name is the charge point id)"

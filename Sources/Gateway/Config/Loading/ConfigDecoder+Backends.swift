@@ -30,7 +30,7 @@ extension ConfigDecoder {
     }
 
     private func decodeBackend(_ node: Node, keyPath: String) -> GatewayConfig.Backend? {
-        let known = ["name", "url", "ocppVersion", "securityProfile", "password", "tls"]
+        let known = ["name", "url", "ocppVersion", "securityProfile", "password", "passwordFile", "tls"]
         guard let map = mapping(node, keyPath: keyPath, known: known) else { return nil }
         let name = string("name", in: map, required: true).flatMap { name, node in
             checkBackendName(name, at: node, keyPath: map.path("name")) ? name : nil
@@ -47,15 +47,17 @@ extension ConfigDecoder {
             checkScheme(profile: profile, isTLS: isTLS, in: map, profileNode: explicitProfile.node, urlNode: urlNode)
         }
         let password = secret("password", in: map)
+        let passwordFile = decodePasswordFile(in: map)
         if let profile {
-            checkPassword(password, profile: profile, in: map, profileNode: explicitProfile.node)
+            checkPassword(password, passwordFile: passwordFile, profile: profile, in: map, profileNode: explicitProfile.node)
         }
         let tls = decodeBackendTLS(in: map, profile: profile, isTLS: isTLS)
         guard let name = name.value, let url = url.value, let version = version.optionalValue, let profile,
-              let password = password.optionalValue, let tls = tls.optionalValue
+              let password = password.optionalValue, let tls = tls.optionalValue,
+              let chargePointPasswords = passwordFile.value(or: [:])
         else { return nil }
         return GatewayConfig.Backend(name: name, url: url, ocppVersion: version, securityProfile: profile,
-                                     password: password, tls: tls)
+                                     password: password, tls: tls, chargePointPasswords: chargePointPasswords)
     }
 
     /// `ocppVersion`: the scalar text `1.6` or `2.0.1`, quoted or not (unquoted `1.6` is a float).

@@ -22,7 +22,7 @@ extension ConfigDecoder {
     private func decodeChargePoint(
         _ node: Node, keyPath: String
     ) -> (GatewayConfig.ChargePointCredential, Node)? {
-        guard let map = mapping(node, keyPath: keyPath, known: ["id", "password", "passwordSha256"]) else { return nil }
+        guard let map = mapping(node, keyPath: keyPath, known: ["id", "password", "passwordSha256", "certificateOnly"]) else { return nil }
         let id = nonEmptyString("id", in: map, required: true).flatMap { id, node in
             checkChargePointId(id, at: node, keyPath: map.path("id")) ? id : nil
         }
@@ -30,14 +30,18 @@ extension ConfigDecoder {
         let hash = secret("passwordSha256", in: map).flatMap { secret, node in
             sha256Hex(secret, at: node, keyPath: map.path("passwordSha256"))
         }
+        let certificateOnly = boolean("certificateOnly", in: map)
         let credential: GatewayConfig.ChargePointCredential.Credential?
         switch (password, hash) {
+        case (.absent, .absent) where certificateOnly.value == true:
+            credential = .certificateOnly
         case (.present(let secret, _), .absent): credential = .password(secret)
         case (.absent, .present(let secret, _)): credential = .passwordSha256(secret)
         case (.absent, .absent):
             report(.missingKey, "`\(keyPath)` needs `password` or `passwordSha256`", at: map.node,
                    keyPath: map.path("password"),
-                   help: "add `passwordSha256: <sha-256 of the password in hex>` or `password: env:VARIABLE`")
+                   help: "add `passwordSha256: <sha-256 of the password in hex>` or `password: env:VARIABLE`, "
+                       + "or `certificateOnly: true` for a charge point on security profile 3 only")
             credential = nil
         case (_, _) where password.isGiven && hash.isGiven:
             report(.conflict, "`\(keyPath)` has both `password` and `passwordSha256`",

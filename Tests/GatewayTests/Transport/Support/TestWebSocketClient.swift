@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A minimal WebSocket client for tests: sends one upgrade request with the headers a test
@@ -42,11 +43,13 @@ final class TestWebSocketClient: Sendable {
     }
 
     /// Connects to `port` on 127.0.0.1 and sends `GET path` with `Sec-WebSocket-Protocol` set to
-    /// `subprotocols` (none if empty) and `Authorization` set to `authorization`.
+    /// `subprotocols` (none if empty) and `Authorization` set to `authorization`; over TLS with
+    /// `tls` (no SNI: the address is an IP; the certificate's IP SAN is checked).
     static func connect(
         port: Int, path: String, subprotocols: [String] = ["ocpp1.6"], authorization: String? = nil,
-        extraHeaders: [(String, String)] = []
+        extraHeaders: [(String, String)] = [], tls: TLSConfiguration? = nil
     ) async throws -> TestWebSocketClient {
+        let tlsContext = try tls.map { try NIOSSLContext(configuration: $0) }
         let events = EventLog<Event>()
         var headers = HTTPHeaders([("Host", "127.0.0.1:\(port)"), ("Content-Length", "0")])
         if !subprotocols.isEmpty { headers.add(name: "Sec-WebSocket-Protocol", value: subprotocols.joined(separator: ", ")) }
@@ -58,6 +61,10 @@ final class TestWebSocketClient: Sendable {
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsContext {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: tlsContext, serverHostname: nil))
+                    }
                     let recorder = ResponseRecorder(request: request, events: events)
                     let upgrader = NIOWebSocketClientUpgrader(
                         maxFrameSize: 1 << 24, automaticErrorHandling: false,

@@ -16,13 +16,13 @@ enum TransportFixtures {
         path: String = "/ocpp", securityProfile: GatewayConfig.SecurityProfile = .basicAuth,
         allowInsecure: Bool = false, maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize,
         chargePoints: [GatewayConfig.ChargePointCredential]? = nil,
-        backends: [GatewayConfig.Backend]? = nil
+        backends: [GatewayConfig.Backend]? = nil, tls: GatewayConfig.ListenerTLS? = nil
     ) -> GatewayConfig {
         GatewayConfig(
             listeners: [
                 GatewayConfig.Listener(
                     address: .init(host: "127.0.0.1", port: 0), path: path,
-                    securityProfile: securityProfile, allowInsecure: allowInsecure
+                    securityProfile: securityProfile, allowInsecure: allowInsecure, tls: tls
                 ),
             ],
             policyPath: "/dev/null", store: .sqlite(path: "/dev/null"),
