@@ -83,6 +83,19 @@ extension ChargePointSession {
             responder = index
             entry.responder = name(of: index)
             if let refusal = plans.first(where: { $0.backend == index })?.plan.skipReason {
+                if refusal == "disconnected", !settings.answersTransactionsWithoutResponder,
+                    action == "StartTransaction" || action == "StopTransaction"
+                {
+                    // No answer at all: the charge point keeps the message and sends it again
+                    // (OCPP 1.6 §4.x transaction-related messages), and no copy went out.
+                    let reason = Self.unreachable(responder: name(of: index), skipped: refusal)
+                    effects.append(.ignored(from: .chargePoint, text: "",
+                                            reason: "`\(action)` \(id) not answered, for the charge point to send it again: \(reason)"))
+                    entry.verdict = .rejected(code: "NoAnswer")
+                    entry.reason = reason
+                    effects.append(.decision(entry))
+                    return
+                }
                 return reject("InternalError", Self.unreachable(responder: name(of: index), skipped: refusal))
             }
         case .gateway?:
@@ -153,7 +166,7 @@ extension ChargePointSession {
         }
         let redactions = compiled.redactions(action: action, inResponse: false, backend: backend)
         let (copy, redacted) = redactor.apply(redactions, to: translated, owner: ownerName)
-        guard link.connected else { return .disconnected(copy) }
+        guard link.connected, !link.queueing || !Self.durablyQueuedActions.contains(action) else { return .disconnected(copy) }
         if !isBoot, link.registration == .awaitingBoot { return .hold(copy, redacted: redacted) }
         return .send(copy, redacted: redacted)
     }

@@ -13,6 +13,10 @@ public struct SessionSettings: Sendable {
     public var maximumQueuedBackendCalls: Int
     /// The current time in seconds since 1970; read for `now` conditions, answers and deadlines.
     public var clock: @Sendable () -> Double
+    /// Whether a StartTransaction or StopTransaction whose responder is not connected gets a
+    /// CALLERROR (`true`) or no answer at all (`false`, the default): then the charge point keeps
+    /// the message and sends it again, and the gateway never acknowledges what the owner has not had.
+    public var answersTransactionsWithoutResponder = false
 
     /// Settings with OCPP's usual values and the system clock.
     public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,
