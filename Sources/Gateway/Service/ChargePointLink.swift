@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -31,6 +34,22 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     /// The most messages held; a charge point that sends more is served without waiting.
     private static let maximumHeld = 64
 
+    // Durable store (see docs/store.md, "Wiring"): while a write is in flight the link is paused:
+    // the effects of the input that caused it, and every later input, wait until it commits.
+    /// A store write is in flight.
+    private var storeBusy = false
+    /// Inputs that arrived while a write was in flight, in order.
+    private var waiting: [LinkInput] = []
+    /// StartTransactions recorded and forwarded, awaiting the responder's answer: the charge
+    /// point's message id → the transaction record.
+    private var pendingStarts: [String: Int64] = [:]
+    /// Backends whose durable queue is not known to be empty: live calls for them are queued.
+    private var queueing: Set<Int> = []
+    /// Backends whose queue is being delivered, with the entry awaiting its answer.
+    private var drains: [Int: QueuedMessage?] = [:]
+    /// The actions kept in a backend's durable queue while it is absent.
+    static let queuedActions = ChargePointSession.durablyQueuedActions
+
     init(identity: ChargePointIdentity, connection: ConnectionHandle, context: GatewayContext) {
         self.chargePointId = identity.id
         self.version = identity.ocppVersion
@@ -44,7 +63,17 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: SessionSettings(config: context.config))
-        if let snapshot = context.snapshots.take(for: identity.id) { session.restore(snapshot) }
+        var restoredFromMemory = false
+        if let snapshot = context.snapshots.take(for: identity.id) {
+            session.restore(snapshot)
+            restoredFromMemory = true
+        }
+        if context.store != nil {
+            for index in 0..<loaded.policy.backends.count {
+                queueing.insert(index)
+                session.setQueueing(index, true)
+            }
+        }
         // The listener creates links on the connection's event loop, where they stay.
         connection.eventLoop.preconditionInEventLoop()
         connectBackends(view.reachableBackends)
@@ -55,13 +84,33 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 link.value.link?.releaseHeldMessages()
             }
         }
+        if let store = context.store {
+            // The session's open transactions as the store last saw them (a restart): the link
+            // waits for them before it handles anything.
+            storeBusy = true
+            let chargePointId = identity.id
+            let loop = connection.eventLoop
+            let fromMemory = restoredFromMemory
+            Task {
+                let snapshot = fromMemory ? nil : try? await store.snapshot(chargePoint: chargePointId)
+                loop.execute { link.value.link?.restored(snapshot) }
+            }
+        }
         tick = connection.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             link.value.link?.timePassed()
         }
     }
 
     private func timePassed() {
-        dispatch(session.handle(.tick(now: Date().timeIntervalSince1970)))
+        guard !storeBusy else { return }
+        process(session.handle(.tick(now: Date().timeIntervalSince1970)), trigger: nil)
+    }
+
+    /// The store's snapshot is read (a restart): take it up, then what waited.
+    private func restored(_ snapshot: SessionSnapshot?) {
+        if let snapshot { session.restore(snapshot) }
+        storeBusy = false
+        resumeWaiting()
     }
 
     // MARK: Charge point
@@ -71,8 +120,17 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             held.append(text)
             return
         }
+        if storeBusy {
+            waiting.append(.chargePoint(text))
+            return
+        }
         refreshPolicy()
-        dispatch(session.handle(.chargePointText(text)))
+        process(session.handle(.chargePointText(text)), trigger: text)
+    }
+
+    /// Backend `index`'s first connection is up (and its queue delivered).
+    private func firstConnectionSettled(_ index: Int) {
+        if awaitingFirstConnection.remove(index) != nil, awaitingFirstConnection.isEmpty { releaseHeldMessages() }
     }
 
     /// Ends the wait for first connections and handles what the charge point sent meanwhile.
@@ -89,7 +147,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         closed = true
         tick?.cancel()
         graceDeadline?.cancel()
-        context.snapshots.keep(session.snapshot, for: chargePointId)
+        let snapshot = session.snapshot
+        context.snapshots.keep(snapshot, for: chargePointId)
+        if let store = context.store {
+            let chargePointId = chargePointId
+            Task { try? await store.saveSnapshot(snapshot, chargePoint: chargePointId) }
+        }
         for connector in connectors.values { connector.stop() }
         connectors.removeAll()
     }
@@ -99,20 +162,56 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     /// Called by the weak forwarder for connector `index`.
     func backend(_ index: Int, didEmit event: BackendConnector.Event) {
         guard !closed, connectors[index] != nil else { return }
+        if storeBusy {
+            waiting.append(.backend(index, event))
+            return
+        }
         refreshPolicy()
         switch event {
         case .connected:
             logger.info("backend connected", metadata: ["backend": "\(session.policy.policy.backends[index])"])
-            dispatch(session.handle(.backendConnected(index)))
-            if awaitingFirstConnection.remove(index) != nil, awaitingFirstConnection.isEmpty { releaseHeldMessages() }
+            if context.store != nil {
+                // Live calls wait behind what is queued until the queue is delivered.
+                queueing.insert(index)
+                session.setQueueing(index, true)
+            }
+            process(session.handle(.backendConnected(index)), trigger: nil)
+            // With a store, the first connection settles once its queue is delivered (or the
+            // grace ends): the charge point's first messages must not find it still queueing.
+            if context.store == nil { firstConnectionSettled(index) }
+            startDelivery(to: index)
         case .disconnected(let code):
             logger.notice("backend disconnected", metadata: [
                 "backend": "\(session.policy.policy.backends[index])",
                 "closeCode": "\(code.map { "\(UInt16(webSocketErrorCode: $0))" } ?? "none")",
             ])
-            dispatch(session.handle(.backendDisconnected(index)))
+            // An entry awaiting its answer stays queued: it is sent again, with the same message id.
+            drains[index] = nil
+            if context.store != nil {
+                queueing.insert(index)
+                session.setQueueing(index, true)
+            }
+            process(session.handle(.backendDisconnected(index)), trigger: nil)
         case .received(let text):
-            dispatch(session.handle(.backendText(backend: index, text)))
+            if Self.crashPoint == "after-forward-before-answer", !pendingStarts.isEmpty,
+                case .callResult? = try? OCPPFrame(parsing: text)
+            {
+                Self.crash()
+            }
+            if deliveredAnswer(from: index, text: text) { return }
+            process(session.handle(.backendText(backend: index, text)), trigger: nil)
+            startDelivery(to: index)
+        }
+    }
+
+    /// Handles what waited for a store write, in order, until the next write pauses the link.
+    private func resumeWaiting() {
+        while !storeBusy, !waiting.isEmpty, !closed {
+            let input = waiting.removeFirst()
+            switch input {
+            case .chargePoint(let text): didReceive(text: text)
+            case .backend(let index, let event): backend(index, didEmit: event)
+            }
         }
     }
 
@@ -155,7 +254,170 @@ final class ChargePointLink: ChargePointConnectionDelegate {
 
     // MARK: Effects
 
-    private func dispatch(_ effects: [SessionEffect]) {
+    /// What a store write before a batch of effects did.
+    private enum WriteOutcome: Sendable {
+        /// Committed: carry the effects out.
+        case committed(record: Int64?, dropped: [QueueDrop])
+        /// A replayed StartTransaction: answer with the recorded id, forward nothing.
+        case replay(TransactionRecord)
+    }
+
+    /// What a charge-point transaction message asks the store to keep.
+    private enum TransactionWrite: Sendable {
+        case start(TransactionStart)
+        case stop(TransactionStop)
+    }
+
+    /// Carries out a batch of effects, after the store has kept what it must: the queue entries
+    /// for absent backends, the transaction record of a StartTransaction or StopTransaction, the
+    /// responder's transaction id. Until the write commits, nothing of the batch happens and later
+    /// inputs wait: the charge point gets no answer for what the gateway has not kept.
+    private func process(_ effects: [SessionEffect], trigger: String?) {
+        guard let store = context.store else { return execute(effects) }
+        var drafts: [OutboundDraft] = []
+        let now = Date()
+        for case .notDelivered(let index, let action, let payload, _) in effects where Self.queuedActions.contains(action) {
+            drafts.append(OutboundDraft(queue: QueueKey(chargePoint: chargePointId, backend: name(of: index)), action: action,
+                                        payload: payload, enqueuedAt: now))
+        }
+        var callId: String?
+        var transaction: TransactionWrite?
+        if let trigger, case .call(let id, let action, let payload)? = try? OCPPFrame(parsing: trigger),
+            Self.queuedActions.contains(action), let decision = Self.decision(for: id, in: effects),
+            decision.verdict == .forwarded || decision.verdict == .answeredByGateway
+        {
+            callId = id
+            transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
+        }
+        if transaction == nil, drafts.isEmpty { callId = nil }
+        var answeredStart: (record: Int64, id: Int)?
+        for case .sendToChargePoint(let text) in effects {
+            if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
+                pendingStarts[id] = nil
+                if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+            }
+        }
+        guard callId != nil || !drafts.isEmpty || answeredStart != nil else { return execute(effects) }
+
+        storeBusy = true
+        let snapshot = session.snapshot
+        let chargePointId = chargePointId
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        let batch = drafts
+        let write = transaction
+        let call = callId
+        Task {
+            let result: Result<WriteOutcome, StoreError>
+            do throws(StoreError) {
+                var record: Int64?
+                var dropped: [QueueDrop] = []
+                var replay: TransactionRecord?
+                switch write {
+                case .start(let start)?:
+                    let outcome = try await store.recordStart(start, enqueue: batch)
+                    if outcome.isReplay { replay = outcome.record } else { record = outcome.record.id }
+                    dropped = outcome.appended.flatMap(\.dropped)
+                case .stop(let stop)?:
+                    dropped = try await store.recordStop(stop, enqueue: batch).appended.flatMap(\.dropped)
+                case nil:
+                    if !batch.isEmpty { dropped = try await store.appendBatch(batch).flatMap(\.dropped) }
+                }
+                if let answeredStart {
+                    try await store.recordChargePointTransactionId(answeredStart.id, record: answeredStart.record)
+                }
+                if let replay {
+                    result = .success(.replay(replay))
+                } else {
+                    try await store.saveSnapshot(snapshot, chargePoint: chargePointId)
+                    result = .success(.committed(record: record, dropped: dropped))
+                }
+            } catch {
+                result = .failure(error)
+            }
+            loop.execute { link.value.link?.written(result, effects: effects, callId: call, queued: batch) }
+        }
+    }
+
+    /// A store write before `effects` ended.
+    private func written(_ result: Result<WriteOutcome, StoreError>, effects: [SessionEffect], callId: String?,
+                         queued: [OutboundDraft]) {
+        storeBusy = false
+        switch result {
+        case .success(.committed(let record, let dropped)):
+            for drop in dropped {
+                logger.warning("queue limit dropped messages", metadata: [
+                    "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
+                    "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
+                ])
+            }
+            if Self.crashPoint == "after-store-before-forward", callId != nil { Self.crash() }
+            if let record, let callId { pendingStarts[callId] = record }
+            execute(effects)
+        case .success(.replay(let record)):
+            guard let callId else { break }
+            session.abandonCall(messageId: callId)
+            logger.notice("replayed StartTransaction recognised: nothing forwarded", metadata: [
+                "transactionId": "\(record.chargePointTransactionId.map(String.init) ?? "not yet known")",
+            ])
+            // With no id yet (the first attempt is still unanswered) the charge point gets no
+            // answer and retries.
+            if let id = record.chargePointTransactionId {
+                let answer: JSONValue = ["transactionId": .integer(id), "idTagInfo": ["status": "Accepted"]]
+                connection.send(text: OCPPFrame.callResult(id: callId, payload: answer).serialized)
+            }
+        case .failure(let error):
+            logger.critical("the store cannot keep this charge point's messages", metadata: [
+                "error": "\(error)", "refusesNewTransactions": "\(error.refusesNewTransactions)",
+            ])
+            if let callId {
+                // Refused: the charge point keeps the message and tries again later.
+                session.abandonCall(messageId: callId)
+                connection.send(text: ChargePointSession.callError(
+                    id: callId, code: "InternalError", description: "the gateway cannot store transactions: \(error)"))
+            } else {
+                execute(effects)
+            }
+        }
+        for draft in queued {
+            if let index = session.policy.policy.backends.firstIndex(of: draft.queue.backend) { startDelivery(to: index) }
+        }
+        for index in queueing where drains[index] == nil { startDelivery(to: index) }
+        resumeWaiting()
+    }
+
+    /// The record a charge-point transaction message asks for.
+    private func transaction(action: String, payload: JSONValue, owner: String?) -> TransactionWrite? {
+        let time = payload["timestamp"]?.stringValue.flatMap(RFC3339Time.parse).map { Date(timeIntervalSince1970: $0) } ?? Date()
+        switch action {
+        case "StartTransaction":
+            guard let connector = payload["connectorId"]?.intValue, let idTag = payload["idTag"]?.stringValue else { return nil }
+            return .start(TransactionStart(chargePoint: chargePointId, connectorId: connector,
+                                           idTag: context.redactor.pseudonym(idTag, caseInsensitive: true, maxLength: 12),
+                                           startedAt: time, meterStart: payload["meterStart"]?.intValue ?? 0, owner: owner))
+        case "StopTransaction":
+            guard let id = payload["transactionId"]?.intValue else { return nil }
+            return .stop(TransactionStop(chargePoint: chargePointId, chargePointTransactionId: id, stoppedAt: time,
+                                         meterStop: payload["meterStop"]?.intValue ?? 0, reason: payload["reason"]?.stringValue))
+        default:
+            return nil
+        }
+    }
+
+    /// The decision the session logged for the charge point's call `id`.
+    private static func decision(for id: String, in effects: [SessionEffect]) -> DecisionRecord? {
+        for case .decision(let record) in effects where record.messageId == id && record.direction == .fromChargePoint {
+            return record
+        }
+        return nil
+    }
+
+    private func name(of index: Int) -> String {
+        let backends = session.policy.policy.backends
+        return backends.indices.contains(index) ? backends[index] : "backend-\(index)"
+    }
+
+    private func execute(_ effects: [SessionEffect]) {
         for effect in effects {
             switch effect {
             case .sendToChargePoint(let text):
@@ -172,16 +434,180 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                     "backend": "\(session.policy.policy.backends[index])", "frame": "\(Self.summary(text))",
                 ])
             case .notDelivered(let index, let action, _, let reason):
-                // Durable queuing for absent backends comes with the store; until then it is logged.
-                logger.warning("message not delivered", metadata: [
-                    "backend": "\(session.policy.policy.backends[index])", "action": "\(action)", "reason": "\(reason)",
-                ])
+                if context.store != nil, Self.queuedActions.contains(action) {
+                    logger.info("message queued for an absent backend", metadata: [
+                        "backend": "\(name(of: index))", "action": "\(action)", "reason": "\(reason)",
+                    ])
+                } else {
+                    logger.warning("message not delivered", metadata: [
+                        "backend": "\(name(of: index))", "action": "\(action)", "reason": "\(reason)",
+                    ])
+                }
             case .ignored(let peer, let text, let reason):
                 logger.notice("message ignored", metadata: [
                     "from": "\(peer)", "reason": "\(reason)", "frame": "\(Self.summary(text))",
                 ])
             }
         }
+    }
+
+    // MARK: Delivering queues
+
+    /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
+    private func startDelivery(to index: Int) {
+        guard context.store != nil, !closed, queueing.contains(index), drains[index] == nil,
+            session.isReadyForQueued(index), connectors[index]?.isConnected == true
+        else { return }
+        drains[index] = .some(nil)
+        deliverNext(to: index)
+    }
+
+    /// Reads the queue's first entry and sends it, with its stored message id.
+    private func deliverNext(to index: Int) {
+        guard let store = context.store else { return }
+        let key = QueueKey(chargePoint: chargePointId, backend: name(of: index))
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        Task {
+            let result = await ChargePointLink.firstDeliverable(key, store: store)
+            loop.execute { link.value.link?.readQueue(index, result) }
+        }
+    }
+
+    /// A queued entry ready to send.
+    struct Deliverable: Sendable {
+        var entry: QueuedMessage
+        /// `nil`: not sendable (see ``deliverable(_:store:)``).
+        var payload: JSONValue?
+    }
+
+    private static func firstDeliverable(_ key: QueueKey, store: any GatewayStore) async -> Result<Deliverable?, StoreError> {
+        do throws(StoreError) {
+            guard let entry = try await store.peek(key, limit: 1).first else { return .success(nil) }
+            return .success(Deliverable(entry: entry, payload: try await deliverable(entry, store: store)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The payload to send for a queued entry: a MeterValues or StopTransaction queued before the
+    /// backend had its own transaction id gets it now; `nil` when it still has none (its start
+    /// never reached it): a StopTransaction is then not sendable.
+    private static func deliverable(_ entry: QueuedMessage, store: any GatewayStore) async throws(StoreError) -> JSONValue? {
+        guard case .object(var object) = entry.payload, let chargePointId = object[ChargePointSession.pendingTransactionIdKey]?.intValue
+        else { return entry.payload }
+        object[ChargePointSession.pendingTransactionIdKey] = nil
+        let records = try await store.transactions(TransactionQuery(chargePoint: entry.queue.chargePoint))
+        if let own = records.last(where: { $0.chargePointTransactionId == chargePointId })?.backendIds[entry.queue.backend] {
+            object["transactionId"] = .integer(own)
+        } else if entry.action == "MeterValues" {
+            object["transactionId"] = nil
+        } else {
+            return nil
+        }
+        return .object(object)
+    }
+
+    private func readQueue(_ index: Int, _ result: Result<Deliverable?, StoreError>) {
+        guard !closed, drains[index] != nil else { return }
+        switch result {
+        case .failure(let error):
+            logger.error("cannot read a backend's queue", metadata: ["backend": "\(name(of: index))", "error": "\(error)"])
+            drains[index] = nil
+        case .success(nil):
+            drains[index] = nil
+            // A write in flight may be appending to this queue: look again once it committed.
+            guard !storeBusy else { return }
+            queueing.remove(index)
+            session.setQueueing(index, false)
+            firstConnectionSettled(index)
+        case .success(let next?):
+            let entry = next.entry
+            guard let payload = next.payload else {
+                logger.warning("queued message dropped: the backend has no transaction id for it", metadata: [
+                    "backend": "\(name(of: index))", "action": "\(entry.action)", "messageId": "\(entry.messageId)",
+                ])
+                acknowledge(entry, index: index, backendTransactionId: nil)
+                return
+            }
+            guard connectors[index]?.send(text: OCPPFrame.call(id: entry.messageId, action: entry.action, payload: payload).serialized) == true
+            else {
+                drains[index] = nil
+                return
+            }
+            drains[index] = .some(entry)
+        }
+    }
+
+    /// A backend's answer to the queued entry it was sent; `false` for any other text.
+    private func deliveredAnswer(from index: Int, text: String) -> Bool {
+        guard case .some(.some(let entry)) = drains[index], let frame = try? OCPPFrame(parsing: text) else { return false }
+        switch frame {
+        case .callResult(let id, let payload) where id == entry.messageId:
+            drains[index] = .some(nil)
+            acknowledge(entry, index: index,
+                        backendTransactionId: entry.action == "StartTransaction" ? payload["transactionId"]?.intValue : nil)
+            return true
+        case .callError(let id, let code, _, _) where id == entry.messageId:
+            // An error will not improve by sending it again: log it and go on.
+            logger.warning("a backend refused a queued message", metadata: [
+                "backend": "\(name(of: index))", "action": "\(entry.action)", "messageId": "\(entry.messageId)", "code": "\(code)",
+            ])
+            drains[index] = .some(nil)
+            acknowledge(entry, index: index, backendTransactionId: nil)
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Removes a delivered entry (recording the backend's id for a late StartTransaction), then
+    /// delivers the next.
+    private func acknowledge(_ entry: QueuedMessage, index: Int, backendTransactionId: Int?) {
+        guard let store = context.store else { return }
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        Task {
+            var chargePointTransactionId: Int?
+            do throws(StoreError) {
+                if let backendTransactionId, let record = entry.transactionRecord {
+                    try await store.recordBackendTransactionId(backendTransactionId, backend: entry.queue.backend, record: record)
+                    chargePointTransactionId = try await store.transaction(record: record)?.chargePointTransactionId
+                }
+                try await store.acknowledge(entry.queue, sequence: entry.sequence)
+            } catch {
+                loop.execute { link.value.link?.deliveryFailed(index, error) }
+                return
+            }
+            let learnt = chargePointTransactionId
+            loop.execute { link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, chargePointTransactionId: learnt) }
+        }
+    }
+
+    private func acknowledged(_ index: Int, backendTransactionId: Int?, chargePointTransactionId: Int?) {
+        if let backendTransactionId, let chargePointTransactionId {
+            session.recordLateBackendId(backendTransactionId, backend: index, chargePointTransactionId: chargePointTransactionId)
+        }
+        guard !closed, drains[index] != nil else { return }
+        deliverNext(to: index)
+    }
+
+    private func deliveryFailed(_ index: Int, _ error: StoreError) {
+        logger.error("cannot acknowledge a delivered queue entry", metadata: ["backend": "\(name(of: index))", "error": "\(error)"])
+        drains[index] = nil
+    }
+
+    // MARK: Test hooks
+
+    /// `CHARGEMUX_TEST_CRASH_AT`, read once: TEST ONLY. The gateway kills itself with SIGKILL at
+    /// that point, for the crash tests: `after-store-before-forward` (a transaction message is
+    /// stored, nothing forwarded or answered), `after-forward-before-answer` (a backend's answer
+    /// to a forwarded StartTransaction arrived, not yet relayed).
+    static let crashPoint: String? = ProcessInfo.processInfo.environment["CHARGEMUX_TEST_CRASH_AT"]
+
+    static func crash() -> Never {
+        kill(getpid(), SIGKILL)
+        fatalError("SIGKILL did not end the process")
     }
 
     /// The frame type and message id only: payloads may hold idTags the log must not show.
@@ -193,6 +619,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         case .callError(let id, let code, _, _): return "CALLERROR \(code) \(id)"
         }
     }
+}
+
+/// An input the link handles in order (held while a store write is in flight).
+enum LinkInput {
+    case chargePoint(String)
+    case backend(Int, BackendConnector.Event)
 }
 
 /// A weak reference for timers, which must not keep a closed link alive.

@@ -17,9 +17,13 @@ public struct GatewayContext: Sendable {
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.
     public let initialConnectGrace: TimeAmount
+    /// The durable store: transaction records, the outbound queues for absent backends, session
+    /// records. `nil` only for tests of the in-memory behaviour: then nothing is queued.
+    public let store: (any GatewayStore)?
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
-                backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3)) {
+                backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3),
+                store: (any GatewayStore)? = nil) {
         self.config = config
         self.policies = policies
         self.redactor = redactor
@@ -27,5 +31,6 @@ public struct GatewayContext: Sendable {
         self.backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
         self.snapshots = SessionSnapshots()
         self.initialConnectGrace = initialConnectGrace
+        self.store = store
     }
 }
