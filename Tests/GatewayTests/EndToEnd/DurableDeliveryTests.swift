@@ -1,0 +1,186 @@
+import Foundation
+import Gateway
+import OCPP
+import Testing
+
+@Suite("end to end: durable delivery to absent backends", .serialized, .timeLimit(.minutes(1)))
+struct DurableDeliveryTests {
+    static let policy = """
+        policy "durable" for ocpp 1.6
+        primary billing
+        owner billing otherwise
+        route BootNotification, StatusNotification to all
+        route Heartbeat to gateway
+        route Authorize, StartTransaction, StopTransaction, MeterValues to owner
+        route StartTransaction, StopTransaction, MeterValues to ems
+        redact idTag for ems as owner
+        """
+
+    static let boot: JSONValue = ["chargePointModel": "M", "chargePointVendor": "V"]
+    static func start(_ timestamp: String = "2026-11-21T08:00:00Z") -> JSONValue {
+        ["connectorId": 1, "idTag": "USER-1", "meterStart": 0, "timestamp": .string(timestamp)]
+    }
+    static func meter(_ id: Int) -> JSONValue {
+        ["connectorId": 1, "transactionId": .integer(id),
+         "meterValue": [["timestamp": "2026-11-21T08:10:00Z", "sampledValue": [["value": "1500"]]]]]
+    }
+    static func stop(_ id: Int) -> JSONValue {
+        ["meterStop": 3000, "timestamp": "2026-11-21T09:00:00Z", "transactionId": .integer(id)]
+    }
+
+    @Test("a secondary backend down for a whole transaction gets it all in order, with its own ids, when it returns")
+    func secondaryDownForWholeTransaction() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], down: ["ems"])
+        let chargePoint = try await harness.chargePoint()
+        let boot = try await chargePoint.call("BootNotification", Self.boot)
+        guard case .callResult(_, let bootAnswer) = boot else { Issue.record("boot: \(boot)"); return }
+        #expect(bootAnswer["status"] == "Accepted")
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        #expect(id == 1000)
+        let meter = try await chargePoint.call("MeterValues", Self.meter(id))
+        guard case .callResult = meter else { Issue.record("meter: \(meter)"); return }
+        let stop = try await chargePoint.call("StopTransaction", Self.stop(id))
+        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return }
+        let queued = try await harness.context.store!.statistics(QueueKey(chargePoint: "CP-1", backend: "ems"))
+        #expect(queued.length == 3)
+
+        try await harness.bringUp("ems")
+        try await harness.waitForCalls("ems", count: 4)
+        try await Task.sleep(for: .milliseconds(200))
+
+        let billing = harness.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(billing.dropFirst(2).map { $0.payload["transactionId"] } == [1000, 1000])
+        let ems = harness.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(ems.count == 4 && ems[1].payload["idTag"] == "billing")
+        #expect(ems.dropFirst(2).map { $0.payload["transactionId"] } == [2000, 2000])
+        #expect(ems.allSatisfy { $0.payload[ChargePointSession.pendingTransactionIdKey] == nil })
+        let after = try await harness.context.store!.statistics(QueueKey(chargePoint: "CP-1", backend: "ems"))
+        #expect(after.length == 0)
+        let records = try await harness.context.store!.transactions(TransactionQuery(chargePoint: "CP-1"))
+        #expect(records.count == 1)
+        #expect(records.first?.chargePointTransactionId == 1000)
+        #expect(records.first?.backendIds == ["ems": 2000])
+        #expect(records.first?.meterStop == 3000 && records.first?.owner == "billing")
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("the owner down at the start: no answer, nothing forwarded; the charge point's retry opens it once everywhere")
+    func ownerDownAtStart() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], down: ["billing"])
+        let chargePoint = try await harness.chargePoint()
+        // The boot's responder is absent too: refused (as before), so the charge point boots again later.
+        let refusedBoot = try await chargePoint.call("BootNotification", Self.boot)
+        guard case .callError = refusedBoot else { Issue.record("boot: \(refusedBoot)"); return }
+        let unanswered = try? await chargePoint.call("StartTransaction", Self.start(), timeout: 1)
+        #expect(unanswered == nil)
+        #expect(harness.calls("ems").isEmpty)
+
+        try await harness.bringUp("billing")
+        try await Task.sleep(for: .milliseconds(700))
+        let boot = try await chargePoint.call("BootNotification", Self.boot)
+        guard case .callResult = boot else { Issue.record("boot: \(boot)"); return }
+        // The charge point sends it again (same connector, idTag and timestamp).
+        let retried = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = retried, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(retried)"); return
+        }
+        #expect(id == 1000)
+        _ = try await chargePoint.call("StopTransaction", Self.stop(id))
+        try await harness.waitForCalls("ems", count: 3)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(harness.calls("billing").last?.payload["transactionId"] == 1000)
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(harness.calls("ems").last?.payload["transactionId"] == 2000)
+        let records = try await harness.context.store!.transactions(TransactionQuery(chargePoint: "CP-1"))
+        #expect(records.count == 1 && records.first?.chargePointTransactionId == 1000 && records.first?.stoppedAt != nil)
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("the owner down at the stop: no answer; the retried stop reaches the owner and the copy once, with their ids")
+    func ownerDownAtStop() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        await harness.takeDown("billing")
+        try await Task.sleep(for: .milliseconds(300))
+        let unanswered = try? await chargePoint.call("StopTransaction", Self.stop(id), timeout: 1)
+        #expect(unanswered == nil)
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction"])
+
+        try await harness.bringUp("billing")
+        try await harness.waitForCalls("billing", count: 3)  // the boot replayed
+        try await Task.sleep(for: .milliseconds(300))
+        let stop = try await chargePoint.call("StopTransaction", Self.stop(id))
+        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return }
+        try await harness.waitForCalls("ems", count: 3)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.calls("billing").map(\.action)
+            == ["BootNotification", "StartTransaction", "BootNotification", "StopTransaction"])
+        #expect(harness.calls("billing").last?.payload["transactionId"] == 1000)
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(harness.calls("ems").last?.payload["transactionId"] == 2000)
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("a replayed StartTransaction (same connector, idTag, timestamp) is answered with the recorded id and opened nowhere twice")
+    func replayedStart() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        let first = try await chargePoint.call("StartTransaction", Self.start())
+        let again = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let one) = first, case .callResult(_, let two) = again else {
+            Issue.record("starts: \(first) \(again)"); return
+        }
+        #expect(one["transactionId"] == 1000 && two["transactionId"] == 1000)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "StartTransaction"])
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("the store cannot write (disk full): new transactions are refused with a clear error and reach no backend")
+    func storeFull() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], failingStore: true)
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        harness.failingStore?.failWrites(StoreError(.storageFull, "database or disk is full"))
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callError(_, let code, let description, _) = start else { Issue.record("start: \(start)"); return }
+        #expect(code == "InternalError")
+        #expect(description.hasPrefix("the gateway cannot store transactions"))
+        #expect(description.contains("storage-full"))
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification"])
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification"])
+        // Room again: the charge point's retry goes through.
+        harness.failingStore?.failWrites(nil)
+        let retried = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = retried else { Issue.record("retry: \(retried)"); return }
+        #expect(started["transactionId"] == 1000)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "StartTransaction"])
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
+}
