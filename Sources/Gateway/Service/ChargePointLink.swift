@@ -45,6 +45,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     private var pendingStarts: [String: Int64] = [:]
     /// Backends whose durable queue is not known to be empty: live calls for them are queued.
     private var queueing: Set<Int> = []
+    /// Backends with entries appended since their queue was last found empty.
+    private var pendingDelivery: Set<Int> = []
     /// Backends whose queue is being delivered, with the entry awaiting its answer.
     private var drains: [Int: QueuedMessage?] = [:]
     /// The actions kept in a backend's durable queue while it is absent.
@@ -61,8 +63,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let loaded = context.policies.current
         self.generation = loaded.generation
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
+        var settings = SessionSettings(config: context.config)
+        settings.queuesTransactionCopies = context.store != nil
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
-                                          settings: SessionSettings(config: context.config))
+                                          settings: settings)
         var restoredFromMemory = false
         if let snapshot = context.snapshots.take(for: identity.id) {
             session.restore(snapshot)
@@ -379,10 +383,14 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 execute(effects)
             }
         }
-        for draft in queued {
-            if let index = session.policy.policy.backends.firstIndex(of: draft.queue.backend) { startDelivery(to: index) }
+        if case .success(.committed) = result {
+            for draft in queued {
+                guard let index = session.policy.policy.backends.firstIndex(of: draft.queue.backend) else { continue }
+                pendingDelivery.insert(index)
+                startDelivery(to: index)
+            }
         }
-        for index in queueing where drains[index] == nil { startDelivery(to: index) }
+        for index in queueing.union(pendingDelivery) where drains[index] == nil { startDelivery(to: index) }
         resumeWaiting()
     }
 
@@ -455,7 +463,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
 
     /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
     private func startDelivery(to index: Int) {
-        guard context.store != nil, !closed, queueing.contains(index), drains[index] == nil,
+        guard context.store != nil, !closed, queueing.contains(index) || pendingDelivery.contains(index), drains[index] == nil,
             session.isReadyForQueued(index), connectors[index]?.isConnected == true
         else { return }
         drains[index] = .some(nil)
@@ -519,6 +527,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             // A write in flight may be appending to this queue: look again once it committed.
             guard !storeBusy else { return }
             queueing.remove(index)
+            pendingDelivery.remove(index)
             session.setQueueing(index, false)
             firstConnectionSettled(index)
         case .success(let next?):

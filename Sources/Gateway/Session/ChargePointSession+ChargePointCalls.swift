@@ -9,6 +9,9 @@ enum LegPlan {
     case hold(JSONValue, redacted: [String])
     /// The backend is disconnected: this copy is what it would have got (for a durable queue).
     case disconnected(JSONValue)
+    /// A copy (not the responder's) of a transaction message, for the backend's durable queue
+    /// (``SessionSettings/queuesTransactionCopies``): delivered from there, in order, until answered.
+    case queued(JSONValue)
     /// Leave the backend out, and why.
     case skip(String)
 
@@ -16,6 +19,7 @@ enum LegPlan {
     var skipReason: String? {
         switch self {
         case .disconnected: "disconnected"
+        case .queued: nil
         case .skip(let why): why
         case .send, .hold: nil
         }
@@ -71,8 +75,16 @@ extension ChargePointSession {
         // copy goes out, so the charge point's retry does not duplicate copies.
         let ownerName = decision.owner.map(name(of:))
         var plans: [(backend: Int, plan: LegPlan)] = []
+        let responderIndex: Int? = if case .backend(let index)? = decision.responder { index } else { nil }
         for backend in decision.targets {
-            plans.append((backend, plan(action: action, payload: payload, for: backend, ownerName: ownerName)))
+            var planned = plan(action: action, payload: payload, for: backend, ownerName: ownerName)
+            if settings.queuesTransactionCopies, backend != responderIndex, Self.durablyQueuedActions.contains(action) {
+                switch planned {
+                case .send(let copy, _), .hold(let copy, _), .disconnected(let copy): planned = .queued(copy)
+                case .queued, .skip: break
+                }
+            }
+            plans.append((backend, planned))
         }
         for (backend, plan) in plans {
             if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
@@ -134,6 +146,9 @@ extension ChargePointSession {
                 continue
             case .disconnected(let copy):
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
+            case .queued(let copy):
+                entry.targets.append(name(of: backend))
+                effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "queued"))
             case .send(let copy, let redacted):
                 if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
                 entry.targets.append(name(of: backend))

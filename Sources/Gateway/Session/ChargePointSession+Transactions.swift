@@ -78,7 +78,7 @@ extension ChargePointSession {
         else { return payload }
         if let own = transaction.backendIds[backend] {
             object["transactionId"] = .integer(own)
-        } else if !links[backend].connected || links[backend].queueing {
+        } else if !links[backend].connected || links[backend].queueing || settings.queuesTransactionCopies {
             // Headed for the backend's durable queue, behind its StartTransaction: the link puts
             // in the backend's own id when it delivers it (``pendingTransactionIdKey``).
             object[Self.pendingTransactionIdKey] = .integer(id)
