@@ -183,4 +183,46 @@ struct DurableDeliveryTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a backend that accepts the connection but never answers: the owner is served; the copies wait in order and are sent again with the same message ids")
+    func backendNeverAnswers() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"])
+        harness.systems["ems"]!.setSilent(["StartTransaction", "MeterValues", "StopTransaction"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        let meter = try await chargePoint.call("MeterValues", Self.meter(id))
+        let stop = try await chargePoint.call("StopTransaction", Self.stop(id))
+        guard case .callResult = meter, case .callResult = stop else { Issue.record("meter, stop: \(meter) \(stop)"); return }
+        try await Task.sleep(for: .milliseconds(300))
+        // Only the first queued message went out: the rest waits behind it.
+        #expect(harness.calls("ems").map(\.action) == ["BootNotification", "StartTransaction"])
+        let queued = try await harness.context.store!.statistics(QueueKey(chargePoint: "CP-1", backend: "ems"))
+        #expect(queued.length == 3)
+
+        // The backend restarts and answers again: the start is sent again with its message id.
+        await harness.takeDown("ems")
+        harness.systems["ems"]!.setSilent([])
+        try await harness.bringUp("ems")
+        try await harness.waitForCalls("ems", count: 6)
+        try await Task.sleep(for: .milliseconds(200))
+        let ems = harness.systems["ems"]!.received.compactMap { received -> (String, String, JSONValue)? in
+            if case .call(let messageId, let action, let payload) = received.frame { return (messageId, action, payload) }
+            return nil
+        }
+        #expect(ems.map(\.1) == ["BootNotification", "StartTransaction", "BootNotification", "StartTransaction", "MeterValues",
+                                  "StopTransaction"])
+        #expect(ems.count == 6 && ems[1].0 == ems[3].0)
+        #expect(ems.suffix(2).map { $0.2["transactionId"] } == [2000, 2000])
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(harness.calls("billing").suffix(2).map { $0.payload["transactionId"] } == [1000, 1000])
+        let after = try await harness.context.store!.statistics(QueueKey(chargePoint: "CP-1", backend: "ems"))
+        #expect(after.length == 0)
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
