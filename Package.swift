@@ -71,7 +71,12 @@ let package = Package(
             // The store tests tamper with the file as another program would.
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "chargemuxTests", dependencies: ["chargemux"]),
+        // The crash tests run `chargemux run` against simulated backends and charge points.
+        .testTarget(name: "chargemuxTests", dependencies: [
+            "chargemux", "Gateway", "OCPP",
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

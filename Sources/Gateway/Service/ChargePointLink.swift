@@ -360,15 +360,20 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             execute(effects)
         case .success(.replay(let record)):
             guard let callId else { break }
-            session.abandonCall(messageId: callId)
-            logger.notice("replayed StartTransaction recognised: nothing forwarded", metadata: [
-                "transactionId": "\(record.chargePointTransactionId.map(String.init) ?? "not yet known")",
-            ])
-            // With no id yet (the first attempt is still unanswered) the charge point gets no
-            // answer and retries.
             if let id = record.chargePointTransactionId {
+                // Answered before: the same id again, and nothing goes to any backend.
+                session.abandonCall(messageId: callId)
+                logger.notice("replayed StartTransaction recognised: answered with its id, nothing forwarded",
+                              metadata: ["transactionId": "\(id)"])
                 let answer: JSONValue = ["transactionId": .integer(id), "idTagInfo": ["status": "Accepted"]]
                 connection.send(text: OCPPFrame.callResult(id: callId, payload: answer).serialized)
+            } else {
+                // Recorded, never answered (the gateway stopped before the responder's answer, or
+                // it is still on its way): the responder gets it again, since OCPP has no other
+                // way to learn its id; the copies queued with the first attempt are not queued again.
+                logger.notice("replayed StartTransaction without an answer yet: sent to its responder again")
+                pendingStarts[callId] = record.id
+                execute(effects.filter { if case .notDelivered = $0 { false } else { true } })
             }
         case .failure(let error):
             logger.critical("the store cannot keep this charge point's messages", metadata: [

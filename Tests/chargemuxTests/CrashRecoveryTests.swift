@@ -1,0 +1,184 @@
+import Foundation
+import Gateway
+import Logging
+import NIOPosix
+import OCPP
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `chargemux run` killed with SIGKILL at the named points (the test-only hook
+/// `CHARGEMUX_TEST_CRASH_AT`), restarted on the same store and ports: per backend, the exact
+/// messages and ids.
+@Suite("chargemux run: SIGKILL and restart", .serialized, .timeLimit(.minutes(2)))
+struct CrashRecoveryTests {
+    static let policy = """
+        policy "crash" for ocpp 1.6
+        primary billing
+        owner billing otherwise
+        route BootNotification, StatusNotification to all
+        route Heartbeat to gateway
+        route Authorize, StartTransaction, StopTransaction, MeterValues to owner
+        route StartTransaction, StopTransaction, MeterValues to ems
+        redact idTag for ems as owner
+        """
+    static let password = "crash-test-password-0123"
+    static let start: JSONValue = ["connectorId": 1, "idTag": "USER-1", "meterStart": 0, "timestamp": "2026-11-21T08:00:00Z"]
+    static func stop(_ id: Int) -> JSONValue {
+        ["meterStop": 3000, "timestamp": "2026-11-21T09:00:00Z", "transactionId": .integer(id)]
+    }
+
+    /// Simulated backends in this process, the gateway as a child process.
+    final class Site: @unchecked Sendable {
+        // @unchecked: used by one test task.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chargemux-crash-\(UUID().uuidString)")
+        let group = MultiThreadedEventLoopGroup.singleton
+        let logger = Logger(label: "crash-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        var systems: [String: SimulatedCentralSystem] = [:]
+        var servers: [SimulatedBackendServer] = []
+        let port = Int.random(in: 20_000..<60_000)
+        var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
+
+        func start() async throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try CrashRecoveryTests.policy.write(to: folder.appendingPathComponent("site.policy"), atomically: true, encoding: .utf8)
+            var lines: [String] = []
+            for (offset, name) in ["billing", "ems"].enumerated() {
+                let system = SimulatedCentralSystem(name: name, transactionIdBase: (offset + 1) * 1000)
+                let server = SimulatedBackendServer(system: system, eventLoopGroup: group, logger: logger)
+                let backendPort = try await server.start()
+                systems[name] = system
+                servers.append(server)
+                lines.append("  - { name: \(name), url: \"ws://127.0.0.1:\(backendPort)/ocpp\", ocppVersion: \"1.6\", securityProfile: 0 }")
+            }
+            try """
+                listen:
+                  - { address: "127.0.0.1:\(port)", path: /ocpp, securityProfile: 1 }
+                policy: site.policy
+                redaction: { hashKey: "crash-hash-key-0123456789" }
+                chargePoints:
+                  - { id: "CP-*", password: "\(CrashRecoveryTests.password)" }
+                backends:
+                \(lines.joined(separator: "\n"))
+                """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+
+        /// Starts `chargemux run`; returns it once it logged "gateway started".
+        func runGateway(crashAt: String?) async throws -> (Process, RunCommandTests.Output) {
+            let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["run", "--config", configPath]
+            var environment = ProcessInfo.processInfo.environment
+            environment["CHARGEMUX_TEST_CRASH_AT"] = crashAt
+            process.environment = environment
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = Pipe()
+            let output = RunCommandTests.Output()
+            errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
+            try process.run()
+            #expect(await output.waitFor("gateway started"), "\(output.value)")
+            return (process, output)
+        }
+
+        func chargePoint() async throws -> SimulatedChargePoint {
+            let chargePoint = try SimulatedChargePoint(
+                id: "CP-1", url: URL(string: "ws://127.0.0.1:\(port)/ocpp")!, password: CrashRecoveryTests.password,
+                eventLoop: group.next(), logger: logger, reconnect: Backoff(base: .milliseconds(100), cap: .milliseconds(300)))
+            chargePoint.start()
+            try await chargePoint.waitUntilConnected()
+            return chargePoint
+        }
+
+        /// Backend `name`'s calls: (message id, action, payload).
+        func calls(_ name: String) -> [(id: String, action: String, payload: JSONValue)] {
+            (systems[name]?.received ?? []).compactMap { received in
+                if case .call(let id, let action, let payload) = received.frame { return (id, action, payload) }
+                return nil
+            }
+        }
+
+        func stop() async {
+            for server in servers { await server.shutdown() }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// Runs a transaction whose start kills the gateway at `crashAt`, restarts it, retries the
+    /// start as a charge point does, stops; returns the site for the assertions.
+    private func crashDuringStart(at crashAt: String) async throws -> (Site, answered: Int?) {
+        let site = Site()
+        try await site.start()
+        let (first, _) = try await site.runGateway(crashAt: crashAt)
+        defer { if first.isRunning { first.terminate() } }
+        let chargePoint = try await site.chargePoint()
+        let boot = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
+        guard case .callResult = boot else { Issue.record("boot: \(boot)"); return (site, nil) }
+        let lost = try? await chargePoint.call("StartTransaction", Self.start, timeout: 5)
+        #expect(lost == nil, "the gateway answered before it was killed: \(String(describing: lost))")
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal && first.terminationStatus == SIGKILL)
+
+        let (second, output) = try await site.runGateway(crashAt: nil)
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGTERM)
+                second.waitUntilExit()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await chargePoint.waitUntilConnected()
+        // The charge point sends the unanswered StartTransaction again, as OCPP has it do.
+        var retried: OCPPFrame?
+        for _ in 0..<20 where retried == nil {
+            retried = try? await chargePoint.call("StartTransaction", Self.start, timeout: 5)
+            if retried == nil { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        guard case .callResult(_, let started)? = retried, let id = started["transactionId"]?.intValue else {
+            Issue.record("retried start: \(String(describing: retried))\n\(output.value)"); return (site, nil)
+        }
+        let stop = try await chargePoint.call("StopTransaction", Self.stop(id))
+        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return (site, id) }
+        let deadline = Date().addingTimeInterval(10)
+        while site.calls("ems").last?.action != "StopTransaction", Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(200))
+        await chargePoint.stop()
+        return (site, id)
+    }
+
+    @Test("SIGKILL after the start is stored, before it is forwarded: after the restart every backend gets it once, with its ids")
+    func killedBetweenStoreAndForward() async throws {
+        let (site, id) = try await crashDuringStart(at: "after-store-before-forward")
+        defer { Task { await site.stop() } }
+        #expect(id == 1000)
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(billing.last?.payload["transactionId"] == 1000)
+        let ems = site.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(ems.dropFirst(2).first?.payload["idTag"] == "billing")
+        #expect(ems.last?.payload["transactionId"] == 2000)
+    }
+
+    @Test("SIGKILL after the start was forwarded, before the owner's answer was relayed: the owner gets it again (at least once), the copy once by message id")
+    func killedBetweenForwardAndAnswer() async throws {
+        let (site, id) = try await crashDuringStart(at: "after-forward-before-answer")
+        defer { Task { await site.stop() } }
+        // OCPP gives no other choice: the owner's first answer died with the gateway, so the
+        // retried start goes to it again and its second id is the charge point's.
+        #expect(id == 1001)
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "StartTransaction", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(billing[1].payload == billing[3].payload)
+        #expect(billing.last?.payload["transactionId"] == 1001)
+        let ems = site.calls("ems")
+        let emsStarts = ems.filter { $0.action == "StartTransaction" }
+        // The copy was queued once; a resend after the restart carries the same message id.
+        #expect(!emsStarts.isEmpty && Set(emsStarts.map(\.id)).count == 1)
+        #expect(ems.filter { $0.action == "StopTransaction" }.map { $0.payload["transactionId"] } == [2000])
+        #expect(ems.last?.action == "StopTransaction")
+    }
+}
