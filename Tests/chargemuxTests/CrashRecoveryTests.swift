@@ -166,6 +166,22 @@ struct CrashRecoveryTests {
         #expect(ems.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"])
         #expect(ems.dropFirst(2).first?.payload["idTag"] == "billing")
         #expect(ems.last?.payload["transactionId"] == 2000)
+
+        // `chargemux sessions` shows the session the gateway recorded, once.
+        let binary = try #require(ExecutableTests.executable)
+        let sessions = Process()
+        sessions.executableURL = URL(fileURLWithPath: binary)
+        sessions.arguments = ["sessions", "--config", site.configPath, "--format", "csv"]
+        let out = Pipe()
+        sessions.standardOutput = out
+        sessions.standardError = Pipe()
+        try sessions.run()
+        let csv = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sessions.waitUntilExit()
+        #expect(sessions.terminationStatus == 0)
+        let rows = csv.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("CP-1,") }
+        #expect(rows.count == 1, "\(csv)")
+        #expect(rows.first?.contains("billing") == true && rows.first?.contains("3.000") == true, "\(csv)")
     }
 
     @Test("SIGKILL after the start was forwarded, before the owner's answer was relayed: the owner gets it again (at least once), the copy once by message id")

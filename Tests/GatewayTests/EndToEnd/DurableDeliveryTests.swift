@@ -225,4 +225,35 @@ struct DurableDeliveryTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("a queue over its length limit drops its oldest entries, counted durably; what depends on a dropped start is not sent")
+    func queueLengthLimit() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], down: ["ems"],
+                                backendConfig: ["ems": "queue: { maxMessages: 2 }"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        _ = try await chargePoint.call("MeterValues", Self.meter(id))
+        _ = try await chargePoint.call("StopTransaction", Self.stop(id))
+        let queue = QueueKey(chargePoint: "CP-1", backend: "ems")
+        let statistics = try await harness.context.store!.statistics(queue)
+        #expect(statistics.length == 2 && statistics.droppedByLength == 1)
+
+        try await harness.bringUp("ems")
+        try await harness.waitForCalls("ems", count: 2)
+        try await Task.sleep(for: .milliseconds(300))
+        // The start was dropped: ems has no id for the transaction, so the meter values go without
+        // one and the stop (which needs one) is not sent.
+        let ems = harness.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "MeterValues"])
+        #expect(ems.last?.payload["transactionId"] == nil)
+        #expect(try await harness.context.store!.statistics(queue).length == 0)
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
