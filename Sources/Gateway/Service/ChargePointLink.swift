@@ -45,6 +45,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     private var pendingStarts: [String: Int64] = [:]
     /// Backends whose durable queue is not known to be empty: live calls for them are queued.
     private var queueing: Set<Int> = []
+    /// Authorize calls forwarded to their responder: the charge point's message id → (responder, idTag pseudonym).
+    private var pendingAuthorizations: [String: (backend: String, idTag: String)] = [:]
     /// Backends with entries appended since their queue was last found empty.
     private var pendingDelivery: Set<Int> = []
     /// Backends whose queue is being delivered, with the entry awaiting its answer.
@@ -277,6 +279,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     /// responder's transaction id. Until the write commits, nothing of the batch happens and later
     /// inputs wait: the charge point gets no answer for what the gateway has not kept.
     private func process(_ effects: [SessionEffect], trigger: String?) {
+        let effects = authorizeOffline(effects, trigger: trigger)
         guard let store = context.store else { return execute(effects) }
         var drafts: [OutboundDraft] = []
         let now = Date()
@@ -397,6 +400,50 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         }
         for index in queueing.union(pendingDelivery) where drains[index] == nil { startDelivery(to: index) }
         resumeWaiting()
+    }
+
+    /// Authorize and the owner's cache (`offline.authorizeCacheTTL`): an Authorize whose responder
+    /// is absent is answered from its recent Accepted answer for that idTag, if young enough; the
+    /// responder's Accepted answers are remembered as they pass to the charge point.
+    private func authorizeOffline(_ effects: [SessionEffect], trigger: String?) -> [SessionEffect] {
+        var effects = effects
+        if let trigger, case .call(let id, "Authorize", let payload)? = try? OCPPFrame(parsing: trigger),
+            let idTag = payload["idTag"]?.stringValue, let decision = Self.decision(for: id, in: effects),
+            let responder = decision.responder, let backend = context.config.backend(named: responder)
+        {
+            let pseudonym = context.redactor.pseudonym(idTag, caseInsensitive: true, maxLength: 16)
+            if decision.verdict == .forwarded {
+                pendingAuthorizations[id] = (responder, pseudonym)
+            } else if let ttl = backend.offline.authorizeCacheTTL,
+                let index = effects.firstIndex(where: { effect in
+                    guard case .sendToChargePoint(let text) = effect,
+                        case .callError(id, "InternalError", let description, _)? = try? OCPPFrame(parsing: text)
+                    else { return false }
+                    return description.hasSuffix("is not connected")
+                }),
+                let idTagInfo = context.authorizeCache.lookup(backend: responder, idTag: pseudonym, ttl: ttl)
+            {
+                logger.notice("Authorize answered from the cache of an absent backend's answers", metadata: ["backend": "\(responder)"])
+                effects[index] = .sendToChargePoint(OCPPFrame.callResult(id: id, payload: ["idTagInfo": idTagInfo]).serialized)
+            }
+        }
+        guard !pendingAuthorizations.isEmpty else { return effects }
+        for case .sendToChargePoint(let text) in effects {
+            switch try? OCPPFrame(parsing: text) {
+            case .callResult(let id, let payload)?:
+                guard let (backend, idTag) = pendingAuthorizations.removeValue(forKey: id) else { continue }
+                if let info = payload["idTagInfo"], info["status"]?.stringValue == "Accepted" {
+                    context.authorizeCache.accepted(info, backend: backend, idTag: idTag)
+                } else {
+                    context.authorizeCache.forget(backend: backend, idTag: idTag)
+                }
+            case .callError(let id, _, _, _)?:
+                pendingAuthorizations[id] = nil
+            default:
+                continue
+            }
+        }
+        return effects
     }
 
     /// The record a charge-point transaction message asks for.

@@ -20,6 +20,8 @@ public struct GatewayContext: Sendable {
     /// The durable store: transaction records, the outbound queues for absent backends, session
     /// records. `nil` only for tests of the in-memory behaviour: then nothing is queued.
     public let store: (any GatewayStore)?
+    /// Backends' recent Accepted Authorize answers, for `offline.authorizeCacheTTL`.
+    public let authorizeCache = AuthorizeCache()
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
                 backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3),

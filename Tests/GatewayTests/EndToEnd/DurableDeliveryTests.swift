@@ -256,4 +256,31 @@ struct DurableDeliveryTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("offline.authorizeCacheTTL: with the owner absent, Authorize is answered from its recent Accepted answers until they expire")
+    func authorizeFromCache() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"],
+                                backendConfig: ["billing": "offline: { authorizeCacheTTL: 2s }"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        let online = try await chargePoint.call("Authorize", ["idTag": "USER-1"])
+        guard case .callResult(_, let accepted) = online else { Issue.record("authorize: \(online)"); return }
+        #expect(accepted["idTagInfo"]?["status"] == "Accepted")
+        await harness.takeDown("billing")
+        try await Task.sleep(for: .milliseconds(300))
+
+        let cached = try await chargePoint.call("Authorize", ["idTag": "user-1"])  // idTags compare ignoring case
+        guard case .callResult(_, let answer) = cached else { Issue.record("cached: \(cached)"); return }
+        #expect(answer["idTagInfo"]?["status"] == "Accepted")
+        let unknown = try await chargePoint.call("Authorize", ["idTag": "USER-2"])
+        guard case .callError(_, "InternalError", let description, _) = unknown else { Issue.record("unknown: \(unknown)"); return }
+        #expect(description == "responder `billing` is not connected")
+        try await Task.sleep(for: .milliseconds(2000))
+        let expired = try await chargePoint.call("Authorize", ["idTag": "USER-1"])
+        guard case .callError = expired else { Issue.record("expired: \(expired)"); return }
+        #expect(harness.calls("billing").map(\.action) == ["BootNotification", "Authorize"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
