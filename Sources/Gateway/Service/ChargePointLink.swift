@@ -45,6 +45,11 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     private var pendingStarts: [String: Int64] = [:]
     /// Backends whose durable queue is not known to be empty: live calls for them are queued.
     private var queueing: Set<Int> = []
+    /// The latest StatusNotification per connector each absent backend missed (its own copy,
+    /// redacted for it), sent when it is back and its queue delivered. In memory.
+    private var missedStatus: [Int: [Int: JSONValue]] = [:]
+    /// Message ids of those StatusNotifications, whose answers the link consumes.
+    private var statusReplays: Set<String> = []
     /// Authorize calls forwarded to their responder: the charge point's message id → (responder, idTag pseudonym).
     private var pendingAuthorizations: [String: (backend: String, idTag: String)] = [:]
     /// Backends with entries appended since their queue was last found empty.
@@ -493,6 +498,13 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 logger.debug("answer consumed", metadata: [
                     "backend": "\(session.policy.policy.backends[index])", "frame": "\(Self.summary(text))",
                 ])
+            case .notDelivered(let index, "StatusNotification", let payload, _):
+                // Not queued one by one: the backend gets each connector's latest state on return.
+                let connector = payload["connectorId"]?.intValue ?? 0
+                missedStatus[index, default: [:]][connector] = payload
+                logger.info("StatusNotification kept for an absent backend (latest per connector)", metadata: [
+                    "backend": "\(name(of: index))", "connectorId": "\(connector)",
+                ])
             case .notDelivered(let index, let action, _, let reason):
                 if context.store != nil, Self.queuedActions.contains(action) {
                     logger.info("message queued for an absent backend", metadata: [
@@ -581,6 +593,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             queueing.remove(index)
             pendingDelivery.remove(index)
             session.setQueueing(index, false)
+            sendMissedStatus(to: index)
             firstConnectionSettled(index)
         case .success(let next?):
             let entry = next.entry
@@ -600,8 +613,29 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         }
     }
 
+    /// Sends a returning backend the latest StatusNotification of each connector it missed.
+    private func sendMissedStatus(to index: Int) {
+        guard let missed = missedStatus.removeValue(forKey: index) else { return }
+        for (_, payload) in missed.sorted(by: { $0.key < $1.key }) {
+            let id = UUID().uuidString.lowercased()
+            if connectors[index]?.send(text: OCPPFrame.call(id: id, action: "StatusNotification", payload: payload).serialized) == true {
+                statusReplays.insert(id)
+            } else {
+                missedStatus[index, default: [:]][payload["connectorId"]?.intValue ?? 0] = payload
+            }
+        }
+    }
+
     /// A backend's answer to the queued entry it was sent; `false` for any other text.
     private func deliveredAnswer(from index: Int, text: String) -> Bool {
+        if !statusReplays.isEmpty, let frame = try? OCPPFrame(parsing: text) {
+            switch frame {
+            case .callResult(let id, _), .callError(let id, _, _, _):
+                if statusReplays.remove(id) != nil { return true }
+            case .call:
+                break
+            }
+        }
         guard case .some(.some(let entry)) = drains[index], let frame = try? OCPPFrame(parsing: text) else { return false }
         switch frame {
         case .callResult(let id, let payload) where id == entry.messageId:

@@ -283,4 +283,31 @@ struct DurableDeliveryTests {
         await chargePoint.stop()
         await harness.stop()
     }
+
+    @Test("StatusNotification is not queued one by one: a returning backend gets the latest state per connector, after the boot and the queue")
+    func latestStatusOnReturn() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], down: ["ems"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        func status(_ connector: Int, _ state: String) -> JSONValue {
+            ["connectorId": .integer(connector), "errorCode": "NoError", "status": .string(state)]
+        }
+        _ = try await chargePoint.call("StatusNotification", status(1, "Preparing"))
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult = start else { Issue.record("start: \(start)"); return }
+        _ = try await chargePoint.call("StatusNotification", status(1, "Charging"))
+        _ = try await chargePoint.call("StatusNotification", status(2, "Unavailable"))
+
+        try await harness.bringUp("ems")
+        try await harness.waitForCalls("ems", count: 4)
+        try await Task.sleep(for: .milliseconds(300))
+        let ems = harness.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "StatusNotification", "StatusNotification"])
+        #expect(ems.suffix(2).map { $0.payload["status"] } == ["Charging", "Unavailable"])
+        #expect(harness.calls("billing").map(\.action)
+            == ["BootNotification", "StatusNotification", "StartTransaction", "StatusNotification", "StatusNotification"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
 }
