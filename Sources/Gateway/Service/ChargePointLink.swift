@@ -72,6 +72,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         var settings = SessionSettings(config: context.config)
         settings.queuesTransactionCopies = context.store != nil
+        settings.acceptsTransactionsFor = Set(context.config.backends.filter(\.offline.acceptTransactions).map(\.name))
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: settings)
         var restoredFromMemory = false
@@ -302,6 +303,13 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
         }
         if transaction == nil, drafts.isEmpty { callId = nil }
+        // A StartTransaction the gateway answered itself (for an absent owner): its provisional id.
+        var provisionalId: Int?
+        if case .start? = transaction, let callId {
+            for case .sendToChargePoint(let text) in effects {
+                if case .callResult(callId, let payload)? = try? OCPPFrame(parsing: text) { provisionalId = payload["transactionId"]?.intValue }
+            }
+        }
         var answeredStart: (record: Int64, id: Int)?
         for case .sendToChargePoint(let text) in effects {
             if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
@@ -329,6 +337,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 case .start(let start)?:
                     let outcome = try await store.recordStart(start, enqueue: batch)
                     if outcome.isReplay { replay = outcome.record } else { record = outcome.record.id }
+                    if let provisionalId, !outcome.isReplay {
+                        try await store.recordChargePointTransactionId(provisionalId, record: outcome.record.id)
+                        record = nil
+                    }
                     dropped = outcome.appended.flatMap(\.dropped)
                 case .stop(let stop)?:
                     dropped = try await store.recordStop(stop, enqueue: batch).appended.flatMap(\.dropped)
