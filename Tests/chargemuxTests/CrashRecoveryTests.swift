@@ -164,9 +164,10 @@ struct CrashRecoveryTests {
         return (site, id)
     }
 
-    @Test("SIGKILL after the start is stored, before it is forwarded: after the restart every backend gets it once, with its ids")
-    func killedBetweenStoreAndForward() async throws {
-        let (site, id) = try await crashDuringStart(at: "after-store-before-forward")
+    @Test("SIGKILL between receiving the start and forwarding it (before or after the store commit): after the restart every backend gets it once, with its ids",
+          arguments: ["after-receive-before-store", "after-store-before-forward"])
+    func killedBetweenReceiveAndForward(crashAt: String) async throws {
+        let (site, id) = try await crashDuringStart(at: crashAt)
         defer { Task { await site.stop() } }
         #expect(id == 1000)
         let billing = site.calls("billing")

@@ -317,8 +317,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
             }
         }
-        guard callId != nil || !drafts.isEmpty || answeredStart != nil else { return execute(effects) }
+        // A BootNotification changes the snapshot (the boot replayed to backends after a restart).
+        var bootSeen = false
+        if let trigger, case .call(_, "BootNotification", _)? = try? OCPPFrame(parsing: trigger) { bootSeen = true }
+        guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen else { return execute(effects) }
 
+        if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true
         let snapshot = session.snapshot
         let chargePointId = chargePointId
@@ -707,7 +711,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     // MARK: Test hooks
 
     /// `CHARGEMUX_TEST_CRASH_AT`, read once: TEST ONLY. The gateway kills itself with SIGKILL at
-    /// that point, for the crash tests: `after-store-before-forward` (a transaction message is
+    /// that point, for the crash tests: `after-receive-before-store` (a transaction message
+    /// routed, nothing stored, forwarded or answered), `after-store-before-forward` (a transaction message is
     /// stored, nothing forwarded or answered), `after-forward-before-answer` (a backend's answer
     /// to a forwarded StartTransaction arrived, not yet relayed).
     static let crashPoint: String? = ProcessInfo.processInfo.environment["CHARGEMUX_TEST_CRASH_AT"]

@@ -157,18 +157,19 @@ struct DurableDeliveryTests {
         await harness.stop()
     }
 
-    @Test("the store cannot write (disk full): new transactions are refused with a clear error and reach no backend")
-    func storeFull() async throws {
+    @Test("the store cannot write (disk full, read-only): new transactions are refused with a clear error and reach no backend",
+          arguments: [StoreError.Code.storageFull, .unwritable])
+    func storeCannotWrite(code storeCode: StoreError.Code) async throws {
         let harness = DurableHarness()
         try await harness.start(policy: Self.policy, backends: ["billing", "ems"], failingStore: true)
         let chargePoint = try await harness.chargePoint()
         _ = try await chargePoint.call("BootNotification", Self.boot)
-        harness.failingStore?.failWrites(StoreError(.storageFull, "database or disk is full"))
+        harness.failingStore?.failWrites(StoreError(storeCode, "cannot write"))
         let start = try await chargePoint.call("StartTransaction", Self.start())
         guard case .callError(_, let code, let description, _) = start else { Issue.record("start: \(start)"); return }
         #expect(code == "InternalError")
         #expect(description.hasPrefix("the gateway cannot store transactions"))
-        #expect(description.contains("storage-full"))
+        #expect(description.contains(storeCode.description))
         try await Task.sleep(for: .milliseconds(300))
         #expect(harness.calls("billing").map(\.action) == ["BootNotification"])
         #expect(harness.calls("ems").map(\.action) == ["BootNotification"])
