@@ -41,7 +41,16 @@ struct CrashRecoveryTests {
         let port = Int.random(in: 20_000..<60_000)
         var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
 
-        func start() async throws {
+        var ports: [String: Int] = [:]
+
+        /// Backend `name` (down from the start) listens on its port.
+        func bringUp(_ name: String) async throws {
+            let server = SimulatedBackendServer(system: systems[name]!, port: ports[name]!, eventLoopGroup: group, logger: logger)
+            _ = try await server.start()
+            servers.append(server)
+        }
+
+        func start(down: Set<String> = []) async throws {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try CrashRecoveryTests.policy.write(to: folder.appendingPathComponent("site.policy"), atomically: true, encoding: .utf8)
             var lines: [String] = []
@@ -50,7 +59,8 @@ struct CrashRecoveryTests {
                 let server = SimulatedBackendServer(system: system, eventLoopGroup: group, logger: logger)
                 let backendPort = try await server.start()
                 systems[name] = system
-                servers.append(server)
+                ports[name] = backendPort
+                if down.contains(name) { await server.shutdown() } else { servers.append(server) }
                 lines.append("  - { name: \(name), url: \"ws://127.0.0.1:\(backendPort)/ocpp\", ocppVersion: \"1.6\", securityProfile: 0 }")
             }
             try """
@@ -154,9 +164,10 @@ struct CrashRecoveryTests {
         return (site, id)
     }
 
-    @Test("SIGKILL after the start is stored, before it is forwarded: after the restart every backend gets it once, with its ids")
-    func killedBetweenStoreAndForward() async throws {
-        let (site, id) = try await crashDuringStart(at: "after-store-before-forward")
+    @Test("SIGKILL between receiving the start and forwarding it (before or after the store commit): after the restart every backend gets it once, with its ids",
+          arguments: ["after-receive-before-store", "after-store-before-forward"])
+    func killedBetweenReceiveAndForward(crashAt: String) async throws {
+        let (site, id) = try await crashDuringStart(at: crashAt)
         defer { Task { await site.stop() } }
         #expect(id == 1000)
         let billing = site.calls("billing")
@@ -205,5 +216,55 @@ struct CrashRecoveryTests {
         #expect(!emsStarts.isEmpty && Set(emsStarts.map(\.id)).count == 1)
         #expect(emsStarts.allSatisfy { $0.payload == emsStarts[0].payload && $0.payload["idTag"] == "billing" })
         #expect(ems.last?.payload["transactionId"] == 2000)
+    }
+
+    @Test("SIGKILL mid-transaction with a backend down throughout: after the restart the stop reaches the owner with its id, and the queue survives with every message once")
+    func killedMidTransaction() async throws {
+        let site = Site()
+        try await site.start(down: ["ems"])
+        defer { Task { await site.stop() } }
+        let (first, _) = try await site.runGateway(crashAt: nil)
+        defer { if first.isRunning { first.terminate() } }
+        let chargePoint = try await site.chargePoint()
+        _ = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
+        let start = try await chargePoint.call("StartTransaction", Self.start)
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        #expect(id == 1000)
+        let meter: JSONValue = ["connectorId": 1, "transactionId": .integer(id),
+                                "meterValue": [["timestamp": "2026-11-21T08:10:00Z", "sampledValue": [["value": "1500"]]]]]
+        guard case .callResult = try await chargePoint.call("MeterValues", meter) else { Issue.record("meter"); return }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let (second, output) = try await site.runGateway(crashAt: nil)
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGTERM)
+                second.waitUntilExit()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await chargePoint.waitUntilConnected()
+        var stop: OCPPFrame?
+        for _ in 0..<20 where stop == nil {
+            stop = try? await chargePoint.call("StopTransaction", Self.stop(id), timeout: 5)
+            if stop == nil { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        guard case .callResult? = stop else { Issue.record("stop: \(String(describing: stop))\n\(output.value)"); return }
+        try await site.bringUp("ems")
+        let deadline = Date().addingTimeInterval(10)
+        while site.calls("ems").last?.action != "StopTransaction", Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(200))
+        await chargePoint.stop()
+
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "BootNotification", "StopTransaction"])
+        #expect(billing.last?.payload["transactionId"] == 1000)
+        let ems = site.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(ems.count == 4 && ems[1].payload["idTag"] == "billing")
+        #expect(ems.suffix(2).map { $0.payload["transactionId"] } == [2000, 2000])
     }
 }

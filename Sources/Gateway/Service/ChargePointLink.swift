@@ -72,6 +72,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         var settings = SessionSettings(config: context.config)
         settings.queuesTransactionCopies = context.store != nil
+        settings.acceptsTransactionsFor = Set(context.config.backends.filter(\.offline.acceptTransactions).map(\.name))
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: settings)
         var restoredFromMemory = false
@@ -302,6 +303,13 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
         }
         if transaction == nil, drafts.isEmpty { callId = nil }
+        // A StartTransaction the gateway answered itself (for an absent owner): its provisional id.
+        var provisionalId: Int?
+        if case .start? = transaction, let callId {
+            for case .sendToChargePoint(let text) in effects {
+                if case .callResult(callId, let payload)? = try? OCPPFrame(parsing: text) { provisionalId = payload["transactionId"]?.intValue }
+            }
+        }
         var answeredStart: (record: Int64, id: Int)?
         for case .sendToChargePoint(let text) in effects {
             if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
@@ -309,8 +317,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
             }
         }
-        guard callId != nil || !drafts.isEmpty || answeredStart != nil else { return execute(effects) }
+        // A BootNotification changes the snapshot (the boot replayed to backends after a restart).
+        var bootSeen = false
+        if let trigger, case .call(_, "BootNotification", _)? = try? OCPPFrame(parsing: trigger) { bootSeen = true }
+        guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen else { return execute(effects) }
 
+        if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true
         let snapshot = session.snapshot
         let chargePointId = chargePointId
@@ -329,6 +341,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 case .start(let start)?:
                     let outcome = try await store.recordStart(start, enqueue: batch)
                     if outcome.isReplay { replay = outcome.record } else { record = outcome.record.id }
+                    if let provisionalId, !outcome.isReplay {
+                        try await store.recordChargePointTransactionId(provisionalId, record: outcome.record.id)
+                        record = nil
+                    }
                     dropped = outcome.appended.flatMap(\.dropped)
                 case .stop(let stop)?:
                     dropped = try await store.recordStop(stop, enqueue: batch).appended.flatMap(\.dropped)
@@ -695,7 +711,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     // MARK: Test hooks
 
     /// `CHARGEMUX_TEST_CRASH_AT`, read once: TEST ONLY. The gateway kills itself with SIGKILL at
-    /// that point, for the crash tests: `after-store-before-forward` (a transaction message is
+    /// that point, for the crash tests: `after-receive-before-store` (a transaction message
+    /// routed, nothing stored, forwarded or answered), `after-store-before-forward` (a transaction message is
     /// stored, nothing forwarded or answered), `after-forward-before-answer` (a backend's answer
     /// to a forwarded StartTransaction arrived, not yet relayed).
     static let crashPoint: String? = ProcessInfo.processInfo.environment["CHARGEMUX_TEST_CRASH_AT"]

@@ -95,6 +95,37 @@ extension ChargePointSession {
             responder = index
             entry.responder = name(of: index)
             if let refusal = plans.first(where: { $0.backend == index })?.plan.skipReason {
+                if refusal == "disconnected", settings.queuesTransactionCopies,
+                    settings.acceptsTransactionsFor.contains(name(of: index)), Self.durablyQueuedActions.contains(action),
+                    let planIndex = plans.firstIndex(where: { $0.backend == index }),
+                    case .disconnected(let copy) = plans[planIndex].plan
+                {
+                    // `offline.acceptTransactions`: the gateway answers for the absent owner and
+                    // queues the owner's copy like any other; a StartTransaction gets a provisional
+                    // id, which the owner's own id replaces on its queued messages when it returns.
+                    plans[planIndex].plan = .queued(copy)
+                    entry.skipped[name(of: index)] = nil
+                    entry.verdict = .answeredByGateway
+                    entry.reason = "answered on behalf of `\(name(of: index))`, which is not connected"
+                    var answer = JSONObject()
+                    if action == "StartTransaction" {
+                        let provisional = provisionalTransactionId()
+                        answer["transactionId"] = .integer(provisional)
+                        answer["idTagInfo"] = ["status": "Accepted"]
+                        transactions.open(TransactionTable.Transaction(chargePointId: provisional,
+                                                                        connectorId: payload["connectorId"]?.intValue,
+                                                                        owner: decision.owner, backendIds: [:]))
+                    } else if action == "StopTransaction", let ended = payload["transactionId"]?.intValue {
+                        transactions.close(chargePointId: ended)
+                    }
+                    effects.append(.sendToChargePoint(OCPPFrame.callResult(id: id, payload: .object(answer)).serialized))
+                    nextCallToken += 1
+                    dispatch(plans, action: action,
+                             call: ChargePointCall(messageId: id, action: action, responder: nil, answered: true, openLegs: 0),
+                             token: nextCallToken, entry: &entry, into: &effects)
+                    effects.append(.decision(entry))
+                    return
+                }
                 if refusal == "disconnected", !settings.answersTransactionsWithoutResponder,
                     action == "StartTransaction" || action == "StopTransaction"
                 {
@@ -184,6 +215,14 @@ extension ChargePointSession {
         guard link.connected, !link.queueing || !Self.durablyQueuedActions.contains(action) else { return .disconnected(copy) }
         if !isBoot, link.registration == .awaitingBoot { return .hold(copy, redacted: redacted) }
         return .send(copy, redacted: redacted)
+    }
+
+    /// A transaction id the gateway gives on an absent owner's behalf: at least 1,000,000,000 (so
+    /// it stands out, and stays within 32 bits), from the clock, not open on this charge point.
+    func provisionalTransactionId() -> Int {
+        var id = 1_000_000_000 + Int((now * 10).rounded()) % 1_000_000_000
+        while transactions.open[id] != nil { id = id >= 1_999_999_999 ? 1_000_000_000 : id + 1 }
+        return id
     }
 
     /// Why the responder cannot answer, for the charge point's CALLERROR.

@@ -22,6 +22,10 @@ public struct SessionSettings: Sendable {
     /// connected, so the owner of a durable queue delivers them in order and keeps them until the
     /// backend answered (the gateway sets it when it has a store).
     public var queuesTransactionCopies = false
+    /// Backends (by name) on whose behalf the gateway answers StartTransaction, MeterValues and
+    /// StopTransaction while they are not connected (`offline.acceptTransactions`), with a
+    /// provisional transaction id; only with ``queuesTransactionCopies``.
+    public var acceptsTransactionsFor: Set<String> = []
 
     /// Settings with OCPP's usual values and the system clock.
     public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,

@@ -157,18 +157,19 @@ struct DurableDeliveryTests {
         await harness.stop()
     }
 
-    @Test("the store cannot write (disk full): new transactions are refused with a clear error and reach no backend")
-    func storeFull() async throws {
+    @Test("the store cannot write (disk full, read-only): new transactions are refused with a clear error and reach no backend",
+          arguments: [StoreError.Code.storageFull, .unwritable])
+    func storeCannotWrite(code storeCode: StoreError.Code) async throws {
         let harness = DurableHarness()
         try await harness.start(policy: Self.policy, backends: ["billing", "ems"], failingStore: true)
         let chargePoint = try await harness.chargePoint()
         _ = try await chargePoint.call("BootNotification", Self.boot)
-        harness.failingStore?.failWrites(StoreError(.storageFull, "database or disk is full"))
+        harness.failingStore?.failWrites(StoreError(storeCode, "cannot write"))
         let start = try await chargePoint.call("StartTransaction", Self.start())
         guard case .callError(_, let code, let description, _) = start else { Issue.record("start: \(start)"); return }
         #expect(code == "InternalError")
         #expect(description.hasPrefix("the gateway cannot store transactions"))
-        #expect(description.contains("storage-full"))
+        #expect(description.contains(storeCode.description))
         try await Task.sleep(for: .milliseconds(300))
         #expect(harness.calls("billing").map(\.action) == ["BootNotification"])
         #expect(harness.calls("ems").map(\.action) == ["BootNotification"])
@@ -307,6 +308,46 @@ struct DurableDeliveryTests {
         #expect(ems.suffix(2).map { $0.payload["status"] } == ["Charging", "Unavailable"])
         #expect(harness.calls("billing").map(\.action)
             == ["BootNotification", "StatusNotification", "StartTransaction", "StatusNotification", "StatusNotification"])
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("offline.acceptTransactions: the gateway accepts a transaction for the absent owner with a provisional id; the owner gets it on return with its own id throughout")
+    func acceptTransactionsOnOwnersBehalf() async throws {
+        let harness = DurableHarness()
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"],
+                                backendConfig: ["billing": "offline: { acceptTransactions: true }"])
+        let chargePoint = try await harness.chargePoint()
+        _ = try await chargePoint.call("BootNotification", Self.boot)
+        await harness.takeDown("billing")
+        try await Task.sleep(for: .milliseconds(300))
+
+        let start = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let started) = start, let provisional = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        #expect(provisional >= 1_000_000_000 && provisional < 2_000_000_000)
+        #expect(started["idTagInfo"]?["status"] == "Accepted")
+        guard case .callResult = try await chargePoint.call("MeterValues", Self.meter(provisional)) else { Issue.record("meter"); return }
+        guard case .callResult = try await chargePoint.call("StopTransaction", Self.stop(provisional)) else { Issue.record("stop"); return }
+        // Replayed: the same provisional id, nothing opened twice.
+        let replay = try await chargePoint.call("StartTransaction", Self.start())
+        guard case .callResult(_, let again) = replay else { Issue.record("replay: \(replay)"); return }
+        #expect(again["transactionId"] == .integer(provisional))
+
+        try await harness.bringUp("billing")
+        try await harness.waitForCalls("billing", count: 5)
+        try await harness.waitForCalls("ems", count: 4)
+        try await Task.sleep(for: .milliseconds(300))
+        let billing = harness.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(billing.suffix(2).map { $0.payload["transactionId"] } == [1000, 1000])
+        let ems = harness.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(ems.suffix(2).map { $0.payload["transactionId"] } == [2000, 2000])
+        let records = try await harness.context.store!.transactions(TransactionQuery(chargePoint: "CP-1"))
+        #expect(records.count == 1 && records.first?.chargePointTransactionId == provisional)
+        #expect(records.first?.backendIds == ["billing": 1000, "ems": 2000])
         await chargePoint.stop()
         await harness.stop()
     }
