@@ -38,7 +38,7 @@ struct CrashRecoveryTests {
         let logger = Logger(label: "crash-test", factory: { _ in SwiftLogNoOpLogHandler() })
         var systems: [String: SimulatedCentralSystem] = [:]
         var servers: [SimulatedBackendServer] = []
-        let port = Int.random(in: 20_000..<60_000)
+        let port = Int.random(in: 20_000..<32_000)  // below the ephemeral range, which outgoing sockets use
         var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
 
         var ports: [String: Int] = [:]

@@ -8,6 +8,9 @@ import Glibc
 /// `chargemux run` and `chargemux reload` as an operator uses them: a real process, real signals.
 @Suite("chargemux run and reload", .timeLimit(.minutes(1)))
 struct RunCommandTests {
+    // Ports are drawn below Linux's ephemeral range (32768–60999), where no outgoing socket can
+    // take them between a gateway's stop and its restart.
+
     /// A temporary site: a policy and a config whose backends are not running (the gateway
     /// starts anyway and keeps trying them).
     final class Site {
@@ -59,7 +62,7 @@ struct RunCommandTests {
     @Test("run starts, reload takes a valid policy and refuses an invalid one, SIGTERM stops it")
     func runAndReload() async throws {
         let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
-        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        let site = try Site(port: Int.random(in: 20_000..<32_000))
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = ["run", "--config", site.configPath]
@@ -95,7 +98,7 @@ struct RunCommandTests {
     @Test("run refuses to start on a policy error, naming file, line and column")
     func refusesBadPolicy() throws {
         let binary = try #require(ExecutableTests.executable)
-        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        let site = try Site(port: Int.random(in: 20_000..<32_000))
         try site.writePolicy("route Heartbeat to gateway\nroute Authorize to billling\n")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -113,7 +116,7 @@ struct RunCommandTests {
     @Test("run refuses to start when a TLS certificate file is unusable, naming the file")
     func refusesBadCertificate() throws {
         let binary = try #require(ExecutableTests.executable)
-        let site = try Site(port: Int.random(in: 20_000..<60_000))
+        let site = try Site(port: Int.random(in: 20_000..<32_000))
         // No certificate is committed or made here: a file that is not one is refused the same way
         // an expired one is (GatewayTests check the expired message with its dates).
         let certificate = site.folder.appendingPathComponent("gateway.pem").path
@@ -121,7 +124,7 @@ struct RunCommandTests {
         try "not a key\n".write(toFile: site.folder.appendingPathComponent("gateway.key").path, atomically: true, encoding: .utf8)
         try """
             listen:
-              - address: "127.0.0.1:\(Int.random(in: 20_000..<60_000))"
+              - address: "127.0.0.1:\(Int.random(in: 20_000..<32_000))"
                 securityProfile: 2
                 tls: { certificate: gateway.pem, privateKey: gateway.key }
             policy: site.policy
