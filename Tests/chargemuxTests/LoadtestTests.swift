@@ -138,6 +138,20 @@ struct LoadtestTests {
         try Self.checkJSONShape(report)
     }
 
+    @Test("a window of one call across ten charge points, at a rate: bounded, all delivered")
+    func windowAndRate() async throws {
+        let ports = try await LoadtestGateway.freePorts(1)
+        var options = Self.options(target: "ws://127.0.0.1:\(ports[0])/ocpp", ports: ports, expect: .first)
+        options.chargePoints = 10
+        options.window = 1
+        options.messages = 50
+        options.rate = 500
+        let report = try await Loadtest(options: options).run()
+        #expect(report.connected == 10)
+        #expect(report.messages == 50)
+        #expect(report.passed, "\(report.text)")
+    }
+
     @Test("a target off loopback is refused with exit status 2", arguments: [
         "ws://10.0.0.1:8180/ocpp", "ws://example.com/ocpp", "ws://localhost:8180/ocpp", "ws://[::1]:8180/ocpp",
         "wss://127.0.0.1:8180/ocpp",
@@ -154,7 +168,7 @@ struct LoadtestTests {
         }
     }
 
-    @Test("durations and loopback hosts parse as documented")
+    @Test("durations, loopback hosts and thread counts are checked as documented")
     func parsing() {
         #expect(LoadtestOptions.parseDuration("20s") == 20)
         #expect(LoadtestOptions.parseDuration("500ms") == 0.5)
@@ -166,6 +180,9 @@ struct LoadtestTests {
         #expect(LoadtestOptions.isLoopback("127.1.2.3"))
         #expect(!LoadtestOptions.isLoopback("128.0.0.1"))
         #expect(!LoadtestOptions.isLoopback("127.0.0"))
+        var options = Self.options(target: "ws://127.0.0.1:9001/ocpp", ports: [9001], expect: .all)
+        options.threads = 0
+        #expect(throws: LoadtestUsageError.self) { try Loadtest.validate(options) }
         #expect(LoadtestOptions.chargePointId(0) == "LT0001")
         #expect(LoadtestOptions.chargePointId(12344) == "LT12345")
     }

@@ -42,6 +42,7 @@ final class Loadtest: @unchecked Sendable {
             throw LoadtestUsageError(description: "--charge-points must be 1-100000")
         }
         guard options.window >= 1 else { throw LoadtestUsageError(description: "--window must be at least 1") }
+        guard options.threads >= 1, options.threads <= 64 else { throw LoadtestUsageError(description: "--threads must be 1-64") }
         if let messages = options.messages, messages < 1 { throw LoadtestUsageError(description: "--messages must be at least 1") }
         if let rate = options.rate, !(rate > 0) { throw LoadtestUsageError(description: "--rate must be positive") }
         guard options.duration > 0, options.duration <= 24 * 3600 else {
@@ -95,8 +96,8 @@ final class Loadtest: @unchecked Sendable {
         }
         progress("backends listening on \(options.backendPorts.map { "127.0.0.1:\($0)" }.joined(separator: ", "))")
 
-        // The charge points, spread over the loops.
-        let loopCount = min(options.threads, options.chargePoints)
+        // The charge points, spread over the loops; every loop gets at least one call of the window.
+        let loopCount = min(options.threads, options.chargePoints, options.window)
         let connectedCount = NIOLockedValueBox(0)
         let budget = options.messages ?? Int.max
         for number in 0..<loopCount {
