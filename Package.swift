@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        // Latency percentiles of `chargemux loadtest`.
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // OCPP-J frames, the JSON model and the OCPP 1.6 / 2.0.1 message catalogs. No dependencies.
@@ -60,6 +62,9 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "Histogram", package: "hdrhistogram-swift"),
         ]),
         .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCPP", "PolicyLang"]),

@@ -30,9 +30,21 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     /// A silent central system records every call but never answers (tests of timeouts and of
     /// backends that accept the connection and then hang).
     public let silent: Bool
+    /// Whether `received` keeps every frame. `chargemux loadtest` turns it off and watches calls
+    /// through `onCall` instead, so that a long run does not keep every message in memory.
+    public let recordsFrames: Bool
+    /// Called with each CALL from a charge point, its payload and the payload of the answer
+    /// (`nil` when silent or answered with a CALLERROR); on the connection's event loop, outside
+    /// the central system's lock.
+    public typealias CallObserver = @Sendable (_ chargePoint: String, _ action: String, _ payload: JSONValue,
+                                                _ answer: JSONValue?) -> Void
+    private let onCall: CallObserver?
 
     public init(name: String, version: OCPPVersion = .v16, transactionIdBase: Int = 1000, rejectedIdTags: Set<String> = [],
-                bootStatus: String = "Accepted", heartbeatInterval: Int = 300, silent: Bool = false) {
+                bootStatus: String = "Accepted", heartbeatInterval: Int = 300, silent: Bool = false,
+                recordsFrames: Bool = true, onCall: CallObserver? = nil) {
+        self.recordsFrames = recordsFrames
+        self.onCall = onCall
         self.name = name
         self.version = version
         self.catalog = OCPPCatalog.forVersion(version)
@@ -54,16 +66,22 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     /// Records a frame from `chargePoint` and returns the answer to send, if it was a CALL (and
     /// the central system is not silent).
     public func handle(_ frame: OCPPFrame, from chargePoint: String, now: Date = Date()) -> OCPPFrame? {
-        lock.withLock {
-            log.append(Received(chargePoint: chargePoint, frame: frame))
+        let answer: OCPPFrame? = lock.withLock {
+            if recordsFrames { log.append(Received(chargePoint: chargePoint, frame: frame)) }
             guard !silent, case .call(let id, let action, let payload) = frame else { return nil }
             if silentActions.contains(action) { return nil }
             guard let spec = catalog.action(named: action), spec.direction.chargePointMaySend else {
                 return .callError(id: id, code: "NotImplemented", description: "`\(action)` is not a charge point's call",
                                   details: .object(JSONObject()))
             }
-            return .callResult(id: id, payload: answer(action, spec: spec, payload: payload, now: now))
+            return .callResult(id: id, payload: self.answer(action, spec: spec, payload: payload, now: now))
         }
+        if let onCall, case .call(_, let action, let payload) = frame {
+            if case .callResult(_, let result) = answer { onCall(chargePoint, action, payload, result) } else {
+                onCall(chargePoint, action, payload, nil)
+            }
+        }
+        return answer
     }
 
     /// A CALL to send to a charge point, with this central system's next message id, or with
