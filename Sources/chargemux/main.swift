@@ -14,7 +14,7 @@ struct Chargemux: AsyncParsableCommand {
         subcommands: [
             RunCommand.self, ReloadCommand.self, HashPasswordCommand.self, DemoCommand.self, SimulateCommand.self,
             LintCommand.self, CompileCommand.self, ExplainCommand.self, ReplayCommand.self, TestCommand.self,
-            SessionsCommand.self, StoreSelftestCommand.self, LoadtestCommand.self,
+            SessionsCommand.self, StoreSelftestCommand.self, SoakCommand.self, LoadtestCommand.self,
         ])
 
     /// Runs the command line, with usage errors exiting 2 instead of ArgumentParser's 64.

@@ -23,6 +23,25 @@ extension GatewayConfig {
         /// Per charge point Basic auth passwords (`passwordFile`: `cpid: key` lines), profiles 1
         /// and 2; a charge point without a line uses ``password``.
         public let chargePointPasswords: [String: Secret]
+        /// Limits on the durable queue the gateway keeps for this backend while it is absent
+        /// (`queue: { maxMessages, maxAge }`); `nil` for none.
+        public var queueLimits: QueueLimits?
+        /// What the gateway may do on this backend's behalf while it is absent (`offline`).
+        public var offline: Offline = Offline()
+
+        /// `offline: { authorizeCacheTTL, acceptTransactions }`.
+        public struct Offline: Sendable, Equatable {
+            /// How long an Accepted Authorize answer of this backend may answer for it while it is
+            /// absent, in seconds; `nil` (the default) answers nothing from a cache.
+            public var authorizeCacheTTL: TimeInterval?
+            /// Whether the gateway accepts transactions on this backend's behalf while it is absent.
+            public var acceptTransactions: Bool
+
+            public init(authorizeCacheTTL: TimeInterval? = nil, acceptTransactions: Bool = false) {
+                self.authorizeCacheTTL = authorizeCacheTTL
+                self.acceptTransactions = acceptTransactions
+            }
+        }
 
         /// Creates a backend from values that are already checked.
         public init(

@@ -22,9 +22,15 @@ public struct GatewayContext: Sendable {
     /// The TLS contexts of listeners and backends; loaded by ``GatewayServer/start()``, replaced
     /// by ``GatewayServer/reload()``.
     public let tls: TLSContexts
+    /// The durable store: transaction records, the outbound queues for absent backends, session
+    /// records. `nil` only for tests of the in-memory behaviour: then nothing is queued.
+    public let store: (any GatewayStore)?
+    /// Backends' recent Accepted Authorize answers, for `offline.authorizeCacheTTL`.
+    public let authorizeCache = AuthorizeCache()
 
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
-                backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3)) {
+                backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3),
+                store: (any GatewayStore)? = nil) {
         self.config = config
         self.policies = policies
         self.redactor = redactor
@@ -33,5 +39,6 @@ public struct GatewayContext: Sendable {
         self.snapshots = SessionSnapshots()
         self.initialConnectGrace = initialConnectGrace
         self.tls = TLSContexts(config: config, logger: logger)
+        self.store = store
     }
 }

@@ -35,8 +35,18 @@ public enum GatewayLauncher {
                 + "the config has no `redaction.hashKey`\n  help: add `redaction: { hashKey: env:CHARGEMUX_HASH_KEY }` "
                 + "and set the variable to a secret of 16 or more characters")
         }
+        var options = SQLiteGatewayStore.Options()
+        for backend in config.backends {
+            if let limits = backend.queueLimits { options.queueLimits[backend.name] = limits }
+        }
+        let store: any GatewayStore
+        do {
+            store = try GatewayStores.open(config.store, options: options)
+        } catch {
+            throw LaunchError(description: "\(configPath): error[store]: cannot open the store \(config.store): \(error)")
+        }
         return GatewayContext(config: config, policies: policies, redactor: Redactor(hashKey: Array((key ?? "").utf8)),
-                              logger: logger)
+                              logger: logger, store: store)
     }
 
     /// Whether any redaction of the policy is `hash`.

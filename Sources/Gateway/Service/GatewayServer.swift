@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -74,12 +75,35 @@ public final class GatewayServer: Service, Sendable {
         }
     }
 
+    /// Drops queue entries past their backend's age limit, and logs what it dropped.
+    public func expireQueues(now: Date = Date()) async {
+        guard let store = context.store else { return }
+        do {
+            for drop in try await store.expire(now: now) {
+                context.logger.warning("queue limit dropped messages", metadata: [
+                    "chargePointId": "\(drop.queue.chargePoint)", "backend": "\(drop.queue.backend)",
+                    "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
+                    "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
+                ])
+            }
+        } catch {
+            context.logger.error("cannot expire queued messages", metadata: ["error": "\(error)"])
+        }
+    }
+
     public func run() async throws {
         _ = try await start()
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for await _ in await UnixSignalsSequence(trapping: .sighup) { self.reload() }
+                }
+                group.addTask {
+                    // Queue age limits also apply to queues nobody appends to.
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(60))
+                        if !Task.isCancelled { await self.expireQueues() }
+                    }
                 }
                 // Wait for graceful shutdown, then stop the signal loop.
                 try? await gracefulShutdown()

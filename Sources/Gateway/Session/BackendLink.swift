@@ -49,6 +49,10 @@ struct BackendLink {
     /// Actions this backend triggered (TriggerMessage answered Accepted) while it has the charge
     /// point Pending: the next such call from the charge point reaches it.
     var triggered: Set<String> = []
+    /// The link's owner holds a durable queue for this backend that is not yet drained: new
+    /// charge-point calls for it are reported as `.notDelivered` (to append behind the queue)
+    /// instead of being sent, so they never overtake what is queued.
+    var queueing = false
 }
 
 /// The charge point's last BootNotification, replayed to backends that connect later.

@@ -9,6 +9,9 @@ enum LegPlan {
     case hold(JSONValue, redacted: [String])
     /// The backend is disconnected: this copy is what it would have got (for a durable queue).
     case disconnected(JSONValue)
+    /// A copy (not the responder's) of a transaction message, for the backend's durable queue
+    /// (``SessionSettings/queuesTransactionCopies``): delivered from there, in order, until answered.
+    case queued(JSONValue)
     /// Leave the backend out, and why.
     case skip(String)
 
@@ -16,6 +19,7 @@ enum LegPlan {
     var skipReason: String? {
         switch self {
         case .disconnected: "disconnected"
+        case .queued: nil
         case .skip(let why): why
         case .send, .hold: nil
         }
@@ -71,8 +75,16 @@ extension ChargePointSession {
         // copy goes out, so the charge point's retry does not duplicate copies.
         let ownerName = decision.owner.map(name(of:))
         var plans: [(backend: Int, plan: LegPlan)] = []
+        let responderIndex: Int? = if case .backend(let index)? = decision.responder { index } else { nil }
         for backend in decision.targets {
-            plans.append((backend, plan(action: action, payload: payload, for: backend, ownerName: ownerName)))
+            var planned = plan(action: action, payload: payload, for: backend, ownerName: ownerName)
+            if settings.queuesTransactionCopies, backend != responderIndex, Self.durablyQueuedActions.contains(action) {
+                switch planned {
+                case .send(let copy, _), .hold(let copy, _), .disconnected(let copy): planned = .queued(copy)
+                case .queued, .skip: break
+                }
+            }
+            plans.append((backend, planned))
         }
         for (backend, plan) in plans {
             if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
@@ -83,6 +95,50 @@ extension ChargePointSession {
             responder = index
             entry.responder = name(of: index)
             if let refusal = plans.first(where: { $0.backend == index })?.plan.skipReason {
+                if refusal == "disconnected", settings.queuesTransactionCopies,
+                    settings.acceptsTransactionsFor.contains(name(of: index)), Self.durablyQueuedActions.contains(action),
+                    let planIndex = plans.firstIndex(where: { $0.backend == index }),
+                    case .disconnected(let copy) = plans[planIndex].plan
+                {
+                    // `offline.acceptTransactions`: the gateway answers for the absent owner and
+                    // queues the owner's copy like any other; a StartTransaction gets a provisional
+                    // id, which the owner's own id replaces on its queued messages when it returns.
+                    plans[planIndex].plan = .queued(copy)
+                    entry.skipped[name(of: index)] = nil
+                    entry.verdict = .answeredByGateway
+                    entry.reason = "answered on behalf of `\(name(of: index))`, which is not connected"
+                    var answer = JSONObject()
+                    if action == "StartTransaction" {
+                        let provisional = provisionalTransactionId()
+                        answer["transactionId"] = .integer(provisional)
+                        answer["idTagInfo"] = ["status": "Accepted"]
+                        transactions.open(TransactionTable.Transaction(chargePointId: provisional,
+                                                                        connectorId: payload["connectorId"]?.intValue,
+                                                                        owner: decision.owner, backendIds: [:]))
+                    } else if action == "StopTransaction", let ended = payload["transactionId"]?.intValue {
+                        transactions.close(chargePointId: ended)
+                    }
+                    effects.append(.sendToChargePoint(OCPPFrame.callResult(id: id, payload: .object(answer)).serialized))
+                    nextCallToken += 1
+                    dispatch(plans, action: action,
+                             call: ChargePointCall(messageId: id, action: action, responder: nil, answered: true, openLegs: 0),
+                             token: nextCallToken, entry: &entry, into: &effects)
+                    effects.append(.decision(entry))
+                    return
+                }
+                if refusal == "disconnected", !settings.answersTransactionsWithoutResponder,
+                    action == "StartTransaction" || action == "StopTransaction"
+                {
+                    // No answer at all: the charge point keeps the message and sends it again
+                    // (OCPP 1.6 §4.x transaction-related messages), and no copy went out.
+                    let reason = Self.unreachable(responder: name(of: index), skipped: refusal)
+                    effects.append(.ignored(from: .chargePoint, text: "",
+                                            reason: "`\(action)` \(id) not answered, for the charge point to send it again: \(reason)"))
+                    entry.verdict = .rejected(code: "NoAnswer")
+                    entry.reason = reason
+                    effects.append(.decision(entry))
+                    return
+                }
                 return reject("InternalError", Self.unreachable(responder: name(of: index), skipped: refusal))
             }
         case .gateway?:
@@ -121,6 +177,9 @@ extension ChargePointSession {
                 continue
             case .disconnected(let copy):
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
+            case .queued(let copy):
+                entry.targets.append(name(of: backend))
+                effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "queued"))
             case .send(let copy, let redacted):
                 if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
                 entry.targets.append(name(of: backend))
@@ -153,9 +212,17 @@ extension ChargePointSession {
         }
         let redactions = compiled.redactions(action: action, inResponse: false, backend: backend)
         let (copy, redacted) = redactor.apply(redactions, to: translated, owner: ownerName)
-        guard link.connected else { return .disconnected(copy) }
+        guard link.connected, !link.queueing || !Self.durablyQueuedActions.contains(action) else { return .disconnected(copy) }
         if !isBoot, link.registration == .awaitingBoot { return .hold(copy, redacted: redacted) }
         return .send(copy, redacted: redacted)
+    }
+
+    /// A transaction id the gateway gives on an absent owner's behalf: at least 1,000,000,000 (so
+    /// it stands out, and stays within 32 bits), from the clock, not open on this charge point.
+    func provisionalTransactionId() -> Int {
+        var id = 1_000_000_000 + Int((now * 10).rounded()) % 1_000_000_000
+        while transactions.open[id] != nil { id = id >= 1_999_999_999 ? 1_000_000_000 : id + 1 }
+        return id
     }
 
     /// Why the responder cannot answer, for the charge point's CALLERROR.

@@ -3,6 +3,53 @@ import Runtime
 
 /// OCPP 1.6 transaction ids: each backend sees its own, and a transaction keeps its owner.
 extension ChargePointSession {
+    /// The key a queued MeterValues or StopTransaction carries when its backend had no id of its
+    /// own for the transaction yet (its StartTransaction was queued too): the charge point's id,
+    /// which the link turns into the backend's id, and removes, when it delivers the message.
+    public static let pendingTransactionIdKey = "_chargemuxChargePointTransactionId"
+
+    /// The actions a backend's durable queue keeps while it is absent; while a queue is being
+    /// delivered (``setQueueing(_:_:)``), only these wait behind it.
+    public static let durablyQueuedActions: Set<String> = ["StartTransaction", "MeterValues", "StopTransaction"]
+
+    /// Whether backend `backend`'s durable queue holds messages to deliver first; while it does,
+    /// new calls for it come back as `.notDelivered` instead of being sent.
+    public func setQueueing(_ backend: Int, _ queueing: Bool) {
+        guard links.indices.contains(backend) else { return }
+        links[backend].queueing = queueing
+    }
+
+    /// Whether the backend is connected and past its BootNotification replay (or has none to
+    /// get), so queued messages may be delivered to it now.
+    public func isReadyForQueued(_ backend: Int) -> Bool {
+        guard links.indices.contains(backend), links[backend].connected else { return false }
+        switch links[backend].registration {
+        case .accepted, .unknown: return true
+        default: return false
+        }
+    }
+
+    /// Forgets the charge point's call `messageId` as if it never came: its legs (open or held)
+    /// are dropped, so no copy goes out later and no answer reaches the charge point. For a call
+    /// whose effects the link did not carry out (the store refused it, or it was a replay).
+    public func abandonCall(messageId: String) {
+        for (token, call) in calls where call.messageId == messageId {
+            calls[token] = nil
+            legs = legs.filter { _, leg in
+                if case .call(let other) = leg.kind { return other != token }
+                return true
+            }
+            for index in links.indices { links[index].held.removeAll { $0.token == token } }
+        }
+    }
+
+    /// Records `backend`'s own id for the charge point's transaction `chargePointTransactionId`,
+    /// learnt when a queued StartTransaction was delivered late.
+    public func recordLateBackendId(_ id: Int, backend: Int, chargePointTransactionId: Int) {
+        guard links.indices.contains(backend) else { return }
+        transactions.record(backendId: id, backend: backend, chargePointId: chargePointTransactionId)
+    }
+
     /// The owner backend's name of the transaction a charge-point call belongs to: MeterValues and
     /// StopTransaction by `transactionId`, StatusNotification by `connectorId` while a transaction
     /// is open there. The policy then routes by it even when the message has no idTag.
@@ -31,6 +78,10 @@ extension ChargePointSession {
         else { return payload }
         if let own = transaction.backendIds[backend] {
             object["transactionId"] = .integer(own)
+        } else if !links[backend].connected || links[backend].queueing || settings.queuesTransactionCopies {
+            // Headed for the backend's durable queue, behind its StartTransaction: the link puts
+            // in the backend's own id when it delivers it (``pendingTransactionIdKey``).
+            object[Self.pendingTransactionIdKey] = .integer(id)
         } else if action == "MeterValues" {
             object["transactionId"] = nil
         } else {

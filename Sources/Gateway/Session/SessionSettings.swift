@@ -13,6 +13,19 @@ public struct SessionSettings: Sendable {
     public var maximumQueuedBackendCalls: Int
     /// The current time in seconds since 1970; read for `now` conditions, answers and deadlines.
     public var clock: @Sendable () -> Double
+    /// Whether a StartTransaction or StopTransaction whose responder is not connected gets a
+    /// CALLERROR (`true`) or no answer at all (`false`, the default): then the charge point keeps
+    /// the message and sends it again, and the gateway never acknowledges what the owner has not had.
+    public var answersTransactionsWithoutResponder = false
+    /// Whether copies of StartTransaction, MeterValues and StopTransaction for backends other
+    /// than the responder come back as `.notDelivered(reason: "queued")` even when the backend is
+    /// connected, so the owner of a durable queue delivers them in order and keeps them until the
+    /// backend answered (the gateway sets it when it has a store).
+    public var queuesTransactionCopies = false
+    /// Backends (by name) on whose behalf the gateway answers StartTransaction, MeterValues and
+    /// StopTransaction while they are not connected (`offline.acceptTransactions`), with a
+    /// provisional transaction id; only with ``queuesTransactionCopies``.
+    public var acceptsTransactionsFor: Set<String> = []
 
     /// Settings with OCPP's usual values and the system clock.
     public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,

@@ -55,6 +55,11 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
         self.silent = silent
     }
 
+    private var silentActions: Set<String> = []
+
+    /// Calls of these actions are recorded and never answered (a backend that hangs); empty by default.
+    public func setSilent(_ actions: Set<String>) { lock.withLock { silentActions = actions } }
+
     /// Everything received so far, in order.
     public var received: [Received] { lock.withLock { log } }
 
@@ -64,6 +69,7 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
         let answer: OCPPFrame? = lock.withLock {
             if recordsFrames { log.append(Received(chargePoint: chargePoint, frame: frame)) }
             guard !silent, case .call(let id, let action, let payload) = frame else { return nil }
+            if silentActions.contains(action) { return nil }
             guard let spec = catalog.action(named: action), spec.direction.chargePointMaySend else {
                 return .callError(id: id, code: "NotImplemented", description: "`\(action)` is not a charge point's call",
                                   details: .object(JSONObject()))

@@ -67,7 +67,8 @@ struct SessionHarness {
 
     /// Compiles `text` (list files from `lists`) and connects every backend unless told otherwise.
     init(_ text: String, lists: [String: String] = [:], chargePoint: String = "CP-1", connected: [String]? = nil,
-         callTimeout: Double = 30, maximumQueuedBackendCalls: Int = 64, sourceLocation: SourceLocation = #_sourceLocation) throws {
+         callTimeout: Double = 30, maximumQueuedBackendCalls: Int = 64, configure: (inout SessionSettings) -> Void = { _ in },
+         sourceLocation: SourceLocation = #_sourceLocation) throws {
         let result = PolicyPipeline.compile(source: SourceFile(path: "test.policy", text: text)) { path in
             guard let text = lists[(path as NSString).lastPathComponent] else { throw CocoaError(.fileNoSuchFile) }
             return text
@@ -77,11 +78,11 @@ struct SessionHarness {
         policy = try #require(result.compiled, sourceLocation: sourceLocation)
         let clock = TestClock(Self.start)
         self.clock = clock
+        var settings = SessionSettings(heartbeatInterval: 120, callTimeout: callTimeout,
+                                       maximumQueuedBackendCalls: maximumQueuedBackendCalls, clock: { clock.now })
+        configure(&settings)
         session = ChargePointSession(chargePointId: chargePoint, policy: ChargePointPolicy(policy: policy, chargePoint: chargePoint),
-                                     redactor: redactor,
-                                     settings: SessionSettings(heartbeatInterval: 120, callTimeout: callTimeout,
-                                                               maximumQueuedBackendCalls: maximumQueuedBackendCalls,
-                                                               clock: { clock.now }))
+                                     redactor: redactor, settings: settings)
         for name in connected ?? policy.backends { connect(name) }
     }
 

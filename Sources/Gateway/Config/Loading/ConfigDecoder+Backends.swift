@@ -30,7 +30,7 @@ extension ConfigDecoder {
     }
 
     private func decodeBackend(_ node: Node, keyPath: String) -> GatewayConfig.Backend? {
-        let known = ["name", "url", "ocppVersion", "securityProfile", "password", "passwordFile", "tls"]
+        let known = ["name", "url", "ocppVersion", "securityProfile", "password", "passwordFile", "tls", "queue", "offline"]
         guard let map = mapping(node, keyPath: keyPath, known: known) else { return nil }
         let name = string("name", in: map, required: true).flatMap { name, node in
             checkBackendName(name, at: node, keyPath: map.path("name")) ? name : nil
@@ -52,12 +52,18 @@ extension ConfigDecoder {
             checkPassword(password, passwordFile: passwordFile, profile: profile, in: map, profileNode: explicitProfile.node)
         }
         let tls = decodeBackendTLS(in: map, profile: profile, isTLS: isTLS)
+        let queue = decodeBackendQueue(in: map)
+        let offline = decodeBackendOffline(in: map)
         guard let name = name.value, let url = url.value, let version = version.optionalValue, let profile,
               let password = password.optionalValue, let tls = tls.optionalValue,
-              let chargePointPasswords = passwordFile.value(or: [:])
+              let chargePointPasswords = passwordFile.value(or: [:]),
+              let queueLimits = queue.optionalValue, let offlineSettings = offline.value(or: GatewayConfig.Backend.Offline())
         else { return nil }
-        return GatewayConfig.Backend(name: name, url: url, ocppVersion: version, securityProfile: profile,
-                                     password: password, tls: tls, chargePointPasswords: chargePointPasswords)
+        var backend = GatewayConfig.Backend(name: name, url: url, ocppVersion: version, securityProfile: profile,
+                                            password: password, tls: tls, chargePointPasswords: chargePointPasswords)
+        backend.queueLimits = queueLimits
+        backend.offline = offlineSettings
+        return backend
     }
 
     /// `ocppVersion`: the scalar text `1.6` or `2.0.1`, quoted or not (unquoted `1.6` is a float).

@@ -1,0 +1,69 @@
+import Foundation
+import Gateway
+import NIOConcurrencyHelpers
+import OCPP
+
+/// A real store whose writes can be made to fail with a chosen error (a full disk, a read-only
+/// file system) while reads go on, as SQLite behaves then. The store's own tests show the real
+/// failures on real file systems; this puts them under a running gateway.
+final class FailingStore: GatewayStore {
+    let base: any GatewayStore
+    private let failure = NIOLockedValueBox<StoreError?>(nil)
+
+    init(_ base: any GatewayStore) { self.base = base }
+
+    /// Every later write throws `error` (`nil`: writes work again).
+    func failWrites(_ error: StoreError?) { failure.withLockedValue { $0 = error } }
+
+    private func check() throws(StoreError) {
+        if let error = failure.withLockedValue({ $0 }) { throw error }
+    }
+
+    func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft]) async throws(StoreError) -> StartOutcome {
+        try check(); return try await base.recordStart(start, enqueue: enqueue)
+    }
+    func recordChargePointTransactionId(_ id: Int, record: Int64) async throws(StoreError) {
+        try check(); try await base.recordChargePointTransactionId(id, record: record)
+    }
+    func recordBackendTransactionId(_ id: Int, backend: String, record: Int64) async throws(StoreError) {
+        try check(); try await base.recordBackendTransactionId(id, backend: backend, record: record)
+    }
+    func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft]) async throws(StoreError) -> StopOutcome {
+        try check(); return try await base.recordStop(stop, enqueue: enqueue)
+    }
+    func transaction(record: Int64) async throws(StoreError) -> TransactionRecord? { try await base.transaction(record: record) }
+    func openTransaction(chargePoint: String, chargePointTransactionId: Int) async throws(StoreError) -> TransactionRecord? {
+        try await base.openTransaction(chargePoint: chargePoint, chargePointTransactionId: chargePointTransactionId)
+    }
+    func transactions(_ query: TransactionQuery) async throws(StoreError) -> [TransactionRecord] { try await base.transactions(query) }
+    func recordBootNotification(_ payload: JSONValue, chargePoint: String, at time: Date) async throws(StoreError) {
+        try check(); try await base.recordBootNotification(payload, chargePoint: chargePoint, at: time)
+    }
+    func bootNotification(chargePoint: String) async throws(StoreError) -> StoredMessage? {
+        try await base.bootNotification(chargePoint: chargePoint)
+    }
+    func recordStatusNotification(_ payload: JSONValue, chargePoint: String, connectorId: Int, at time: Date) async throws(StoreError) {
+        try check(); try await base.recordStatusNotification(payload, chargePoint: chargePoint, connectorId: connectorId, at: time)
+    }
+    func statusNotifications(chargePoint: String) async throws(StoreError) -> [Int: StoredMessage] {
+        try await base.statusNotifications(chargePoint: chargePoint)
+    }
+    func append(_ draft: OutboundDraft) async throws(StoreError) -> AppendOutcome { try check(); return try await base.append(draft) }
+    func appendBatch(_ drafts: [OutboundDraft]) async throws(StoreError) -> [AppendOutcome] {
+        try check(); return try await base.appendBatch(drafts)
+    }
+    func peek(_ queue: QueueKey, limit: Int) async throws(StoreError) -> [QueuedMessage] { try await base.peek(queue, limit: limit) }
+    func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
+        try await base.acknowledge(queue, sequence: sequence)
+    }
+    func queuedMessage(messageId: String) async throws(StoreError) -> QueuedMessage? { try await base.queuedMessage(messageId: messageId) }
+    func expire(now: Date) async throws(StoreError) -> [QueueDrop] { try await base.expire(now: now) }
+    func statistics(_ queue: QueueKey) async throws(StoreError) -> QueueStatistics { try await base.statistics(queue) }
+    func nonEmptyQueues(chargePoint: String) async throws(StoreError) -> [QueueKey] { try await base.nonEmptyQueues(chargePoint: chargePoint) }
+    func saveSnapshot(_ snapshot: SessionSnapshot, chargePoint: String) async throws(StoreError) {
+        try check(); try await base.saveSnapshot(snapshot, chargePoint: chargePoint)
+    }
+    func snapshot(chargePoint: String) async throws(StoreError) -> SessionSnapshot? { try await base.snapshot(chargePoint: chargePoint) }
+    func removeSnapshot(chargePoint: String) async throws(StoreError) { try await base.removeSnapshot(chargePoint: chargePoint) }
+    func close() async throws(StoreError) { try await base.close() }
+}

@@ -1,0 +1,270 @@
+import Foundation
+import Gateway
+import Logging
+import NIOPosix
+import OCPP
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `chargemux run` killed with SIGKILL at the named points (the test-only hook
+/// `CHARGEMUX_TEST_CRASH_AT`), restarted on the same store and ports: per backend, the exact
+/// messages and ids.
+@Suite("chargemux run: SIGKILL and restart", .serialized, .timeLimit(.minutes(2)))
+struct CrashRecoveryTests {
+    static let policy = """
+        policy "crash" for ocpp 1.6
+        primary billing
+        owner billing otherwise
+        route BootNotification, StatusNotification to all
+        route Heartbeat to gateway
+        route Authorize, StartTransaction, StopTransaction, MeterValues to owner
+        route StartTransaction, StopTransaction, MeterValues to ems
+        redact idTag for ems as owner
+        """
+    static let password = "crash-test-password-0123"
+    static let start: JSONValue = ["connectorId": 1, "idTag": "USER-1", "meterStart": 0, "timestamp": "2026-11-21T08:00:00Z"]
+    static func stop(_ id: Int) -> JSONValue {
+        ["meterStop": 3000, "timestamp": "2026-11-21T09:00:00Z", "transactionId": .integer(id)]
+    }
+
+    /// Simulated backends in this process, the gateway as a child process.
+    final class Site: @unchecked Sendable {
+        // @unchecked: used by one test task.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chargemux-crash-\(UUID().uuidString)")
+        let group = MultiThreadedEventLoopGroup.singleton
+        let logger = Logger(label: "crash-test", factory: { _ in SwiftLogNoOpLogHandler() })
+        var systems: [String: SimulatedCentralSystem] = [:]
+        var servers: [SimulatedBackendServer] = []
+        let port = Int.random(in: 20_000..<32_000)  // below the ephemeral range, which outgoing sockets use
+        var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
+
+        var ports: [String: Int] = [:]
+
+        /// Backend `name` (down from the start) listens on its port.
+        func bringUp(_ name: String) async throws {
+            let server = SimulatedBackendServer(system: systems[name]!, port: ports[name]!, eventLoopGroup: group, logger: logger)
+            _ = try await server.start()
+            servers.append(server)
+        }
+
+        func start(down: Set<String> = []) async throws {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try CrashRecoveryTests.policy.write(to: folder.appendingPathComponent("site.policy"), atomically: true, encoding: .utf8)
+            var lines: [String] = []
+            for (offset, name) in ["billing", "ems"].enumerated() {
+                let system = SimulatedCentralSystem(name: name, transactionIdBase: (offset + 1) * 1000)
+                let server = SimulatedBackendServer(system: system, eventLoopGroup: group, logger: logger)
+                let backendPort = try await server.start()
+                systems[name] = system
+                ports[name] = backendPort
+                if down.contains(name) { await server.shutdown() } else { servers.append(server) }
+                lines.append("  - { name: \(name), url: \"ws://127.0.0.1:\(backendPort)/ocpp\", ocppVersion: \"1.6\", securityProfile: 0 }")
+            }
+            try """
+                listen:
+                  - { address: "127.0.0.1:\(port)", path: /ocpp, securityProfile: 1 }
+                policy: site.policy
+                redaction: { hashKey: "crash-hash-key-0123456789" }
+                chargePoints:
+                  - { id: "CP-*", password: "\(CrashRecoveryTests.password)" }
+                backends:
+                \(lines.joined(separator: "\n"))
+                """.write(toFile: configPath, atomically: true, encoding: .utf8)
+        }
+
+        /// Starts `chargemux run`; returns it once it logged "gateway started".
+        func runGateway(crashAt: String?) async throws -> (Process, RunCommandTests.Output) {
+            let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = ["run", "--config", configPath]
+            var environment = ProcessInfo.processInfo.environment
+            environment["CHARGEMUX_TEST_CRASH_AT"] = crashAt
+            process.environment = environment
+            let errors = Pipe()
+            process.standardError = errors
+            process.standardOutput = Pipe()
+            let output = RunCommandTests.Output()
+            errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
+            try process.run()
+            #expect(await output.waitFor("gateway started"), "\(output.value)")
+            return (process, output)
+        }
+
+        func chargePoint() async throws -> SimulatedChargePoint {
+            let chargePoint = try SimulatedChargePoint(
+                id: "CP-1", url: URL(string: "ws://127.0.0.1:\(port)/ocpp")!, password: CrashRecoveryTests.password,
+                eventLoop: group.next(), logger: logger, reconnect: Backoff(base: .milliseconds(100), cap: .milliseconds(300)))
+            chargePoint.start()
+            try await chargePoint.waitUntilConnected()
+            return chargePoint
+        }
+
+        /// Backend `name`'s calls: (message id, action, payload).
+        func calls(_ name: String) -> [(id: String, action: String, payload: JSONValue)] {
+            (systems[name]?.received ?? []).compactMap { received in
+                if case .call(let id, let action, let payload) = received.frame { return (id, action, payload) }
+                return nil
+            }
+        }
+
+        func stop() async {
+            for server in servers { await server.shutdown() }
+            try? FileManager.default.removeItem(at: folder)
+        }
+    }
+
+    /// Runs a transaction whose start kills the gateway at `crashAt`, restarts it, retries the
+    /// start as a charge point does, stops; returns the site for the assertions.
+    ///
+    /// - Parameter silentCopy: ems does not answer StartTransaction before the crash, so its copy
+    ///   is certainly unacknowledged when the gateway dies.
+    private func crashDuringStart(at crashAt: String, silentCopy: Bool = false) async throws -> (Site, answered: Int?) {
+        let site = Site()
+        try await site.start()
+        if silentCopy { site.systems["ems"]!.setSilent(["StartTransaction"]) }
+        let (first, _) = try await site.runGateway(crashAt: crashAt)
+        defer { if first.isRunning { first.terminate() } }
+        let chargePoint = try await site.chargePoint()
+        let boot = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
+        guard case .callResult = boot else { Issue.record("boot: \(boot)"); return (site, nil) }
+        let lost = try? await chargePoint.call("StartTransaction", Self.start, timeout: 5)
+        #expect(lost == nil, "the gateway answered before it was killed: \(String(describing: lost))")
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal && first.terminationStatus == SIGKILL)
+        site.systems["ems"]!.setSilent([])
+
+        let (second, output) = try await site.runGateway(crashAt: nil)
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGTERM)
+                second.waitUntilExit()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await chargePoint.waitUntilConnected()
+        // The charge point sends the unanswered StartTransaction again, as OCPP has it do.
+        var retried: OCPPFrame?
+        for _ in 0..<20 where retried == nil {
+            retried = try? await chargePoint.call("StartTransaction", Self.start, timeout: 5)
+            if retried == nil { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        guard case .callResult(_, let started)? = retried, let id = started["transactionId"]?.intValue else {
+            Issue.record("retried start: \(String(describing: retried))\n\(output.value)"); return (site, nil)
+        }
+        let stop = try await chargePoint.call("StopTransaction", Self.stop(id))
+        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return (site, id) }
+        let deadline = Date().addingTimeInterval(10)
+        while site.calls("ems").last?.action != "StopTransaction", Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(200))
+        await chargePoint.stop()
+        return (site, id)
+    }
+
+    @Test("SIGKILL between receiving the start and forwarding it (before or after the store commit): after the restart every backend gets it once, with its ids",
+          arguments: ["after-receive-before-store", "after-store-before-forward"])
+    func killedBetweenReceiveAndForward(crashAt: String) async throws {
+        let (site, id) = try await crashDuringStart(at: crashAt)
+        defer { Task { await site.stop() } }
+        #expect(id == 1000)
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(billing.last?.payload["transactionId"] == 1000)
+        let ems = site.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(ems.dropFirst(2).first?.payload["idTag"] == "billing")
+        #expect(ems.last?.payload["transactionId"] == 2000)
+
+        // `chargemux sessions` shows the session the gateway recorded, once.
+        let binary = try #require(ExecutableTests.executable)
+        let sessions = Process()
+        sessions.executableURL = URL(fileURLWithPath: binary)
+        sessions.arguments = ["sessions", "--config", site.configPath, "--format", "csv"]
+        let out = Pipe()
+        sessions.standardOutput = out
+        sessions.standardError = Pipe()
+        try sessions.run()
+        let csv = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        sessions.waitUntilExit()
+        #expect(sessions.terminationStatus == 0)
+        let rows = csv.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("CP-1,") }
+        #expect(rows.count == 1, "\(csv)")
+        #expect(rows.first?.contains("billing") == true && rows.first?.contains("3.000") == true, "\(csv)")
+    }
+
+    @Test("SIGKILL after the start was forwarded, before the owner's answer was relayed: the owner gets it again (at least once), the copy once by message id")
+    func killedBetweenForwardAndAnswer() async throws {
+        let (site, id) = try await crashDuringStart(at: "after-forward-before-answer", silentCopy: true)
+        defer { Task { await site.stop() } }
+        // OCPP gives no other choice: the owner's first answer died with the gateway, so the
+        // retried start goes to it again and its second id is the charge point's.
+        #expect(id == 1001)
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "StartTransaction", "BootNotification", "StartTransaction", "StopTransaction"])
+        #expect(billing[1].payload == billing[3].payload)
+        #expect(billing.last?.payload["transactionId"] == 1001)
+        // The copy was queued once, with the first attempt. Whether it went out before the kill
+        // is a race; if it did (unanswered), the resend after the restart has the same message id.
+        let ems = site.calls("ems")
+        let actions = ems.map(\.action)
+        #expect(actions == ["BootNotification", "StartTransaction", "BootNotification", "StartTransaction", "StopTransaction"]
+            || actions == ["BootNotification", "BootNotification", "StartTransaction", "StopTransaction"], "\(actions)")
+        let emsStarts = ems.filter { $0.action == "StartTransaction" }
+        #expect(!emsStarts.isEmpty && Set(emsStarts.map(\.id)).count == 1)
+        #expect(emsStarts.allSatisfy { $0.payload == emsStarts[0].payload && $0.payload["idTag"] == "billing" })
+        #expect(ems.last?.payload["transactionId"] == 2000)
+    }
+
+    @Test("SIGKILL mid-transaction with a backend down throughout: after the restart the stop reaches the owner with its id, and the queue survives with every message once")
+    func killedMidTransaction() async throws {
+        let site = Site()
+        try await site.start(down: ["ems"])
+        defer { Task { await site.stop() } }
+        let (first, _) = try await site.runGateway(crashAt: nil)
+        defer { if first.isRunning { first.terminate() } }
+        let chargePoint = try await site.chargePoint()
+        _ = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
+        let start = try await chargePoint.call("StartTransaction", Self.start)
+        guard case .callResult(_, let started) = start, let id = started["transactionId"]?.intValue else {
+            Issue.record("start: \(start)"); return
+        }
+        #expect(id == 1000)
+        let meter: JSONValue = ["connectorId": 1, "transactionId": .integer(id),
+                                "meterValue": [["timestamp": "2026-11-21T08:10:00Z", "sampledValue": [["value": "1500"]]]]]
+        guard case .callResult = try await chargePoint.call("MeterValues", meter) else { Issue.record("meter"); return }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let (second, output) = try await site.runGateway(crashAt: nil)
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGTERM)
+                second.waitUntilExit()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await chargePoint.waitUntilConnected()
+        var stop: OCPPFrame?
+        for _ in 0..<20 where stop == nil {
+            stop = try? await chargePoint.call("StopTransaction", Self.stop(id), timeout: 5)
+            if stop == nil { try await Task.sleep(for: .milliseconds(300)) }
+        }
+        guard case .callResult? = stop else { Issue.record("stop: \(String(describing: stop))\n\(output.value)"); return }
+        try await site.bringUp("ems")
+        let deadline = Date().addingTimeInterval(10)
+        while site.calls("ems").last?.action != "StopTransaction", Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(200))
+        await chargePoint.stop()
+
+        let billing = site.calls("billing")
+        #expect(billing.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "BootNotification", "StopTransaction"])
+        #expect(billing.last?.payload["transactionId"] == 1000)
+        let ems = site.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "StopTransaction"])
+        #expect(ems.count == 4 && ems[1].payload["idTag"] == "billing")
+        #expect(ems.suffix(2).map { $0.payload["transactionId"] } == [2000, 2000])
+    }
+}
