@@ -1,0 +1,190 @@
+import Foundation
+import Logging
+import NIOCore
+import OCPP
+import Runtime
+
+/// Delivering a backend's durable queue, in order, once it is connected and past its boot replay.
+extension ChargePointLink {
+    /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
+    func startDelivery(to index: Int) {
+        guard context.store != nil, !closed, queueing.contains(index) || pendingDelivery.contains(index), drains[index] == nil,
+            session.isReadyForQueued(index), connectors[index]?.isConnected == true
+        else { return }
+        drains[index] = .some(nil)
+        deliverNext(to: index)
+    }
+
+    /// Reads the queue's first entry and sends it, with its stored message id.
+    func deliverNext(to index: Int) {
+        guard let store = context.store else { return }
+        let key = QueueKey(chargePoint: chargePointId, backend: name(of: index))
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        Task {
+            let result = await ChargePointLink.firstDeliverable(key, store: store)
+            loop.execute { link.value.link?.readQueue(index, result) }
+        }
+    }
+
+    /// A queued entry ready to send.
+    struct Deliverable: Sendable {
+        var entry: QueuedMessage
+        /// `nil`: not sendable (see ``deliverable(_:store:)``).
+        var payload: JSONValue?
+    }
+
+    static func firstDeliverable(_ key: QueueKey, store: any GatewayStore) async -> Result<Deliverable?, StoreError> {
+        do throws(StoreError) {
+            guard let entry = try await store.peek(key, limit: 1).first else { return .success(nil) }
+            return .success(Deliverable(entry: entry, payload: try await deliverable(entry, store: store)))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    /// The payload to send for a queued entry: a MeterValues or StopTransaction queued before the
+    /// backend had its own transaction id gets it now; `nil` when it still has none (its start
+    /// never reached it): a StopTransaction is then not sendable.
+    static func deliverable(_ entry: QueuedMessage, store: any GatewayStore) async throws(StoreError) -> JSONValue? {
+        guard case .object(var object) = entry.payload, let chargePointId = object[ChargePointSession.pendingTransactionIdKey]?.intValue
+        else { return entry.payload }
+        object[ChargePointSession.pendingTransactionIdKey] = nil
+        let records = try await store.transactions(TransactionQuery(chargePoint: entry.queue.chargePoint))
+        if let own = records.last(where: { $0.chargePointTransactionId == chargePointId })?.backendIds[entry.queue.backend] {
+            object["transactionId"] = .integer(own)
+        } else if entry.action == "MeterValues" {
+            object["transactionId"] = nil
+        } else {
+            return nil
+        }
+        return .object(object)
+    }
+
+    func readQueue(_ index: Int, _ result: Result<Deliverable?, StoreError>) {
+        guard !closed, drains[index] != nil else { return }
+        switch result {
+        case .failure(let error):
+            logger.error("cannot read a backend's queue", metadata: ["backend": "\(name(of: index))", "error": "\(error)"])
+            drains[index] = nil
+        case .success(nil):
+            drains[index] = nil
+            // A write in flight may be appending to this queue: look again once it committed.
+            guard !storeBusy else { return }
+            queueing.remove(index)
+            pendingDelivery.remove(index)
+            session.setQueueing(index, false)
+            sendMissedStatus(to: index)
+            firstConnectionSettled(index)
+        case .success(let next?):
+            let entry = next.entry
+            guard let payload = next.payload else {
+                logger.warning("queued message dropped: the backend has no transaction id for it", metadata: [
+                    "backend": "\(name(of: index))", "action": "\(entry.action)", "messageId": "\(entry.messageId)",
+                ])
+                acknowledge(entry, index: index, backendTransactionId: nil)
+                return
+            }
+            guard connectors[index]?.send(text: OCPPFrame.call(id: entry.messageId, action: entry.action, payload: payload).serialized) == true
+            else {
+                drains[index] = nil
+                return
+            }
+            drains[index] = .some(entry)
+        }
+    }
+
+    /// Sends a returning backend the latest StatusNotification of each connector it missed.
+    func sendMissedStatus(to index: Int) {
+        guard let missed = missedStatus.removeValue(forKey: index) else { return }
+        for (_, payload) in missed.sorted(by: { $0.key < $1.key }) {
+            let id = UUID().uuidString.lowercased()
+            if connectors[index]?.send(text: OCPPFrame.call(id: id, action: "StatusNotification", payload: payload).serialized) == true {
+                statusReplays.insert(id)
+            } else {
+                missedStatus[index, default: [:]][payload["connectorId"]?.intValue ?? 0] = payload
+            }
+        }
+    }
+
+    /// A backend's answer to the queued entry it was sent; `false` for any other text.
+    func deliveredAnswer(from index: Int, text: String) -> Bool {
+        if !statusReplays.isEmpty, let frame = try? OCPPFrame(parsing: text) {
+            switch frame {
+            case .callResult(let id, _), .callError(let id, _, _, _):
+                if statusReplays.remove(id) != nil { return true }
+            case .call:
+                break
+            }
+        }
+        guard case .some(.some(let entry)) = drains[index], let frame = try? OCPPFrame(parsing: text) else { return false }
+        switch frame {
+        case .callResult(let id, let payload) where id == entry.messageId:
+            drains[index] = .some(nil)
+            acknowledge(entry, index: index,
+                        backendTransactionId: entry.action == "StartTransaction" ? payload["transactionId"]?.intValue : nil)
+            return true
+        case .callError(let id, let code, _, _) where id == entry.messageId:
+            // An error will not improve by sending it again: log it and go on.
+            logger.warning("a backend refused a queued message", metadata: [
+                "backend": "\(name(of: index))", "action": "\(entry.action)", "messageId": "\(entry.messageId)", "code": "\(code)",
+            ])
+            drains[index] = .some(nil)
+            acknowledge(entry, index: index, backendTransactionId: nil)
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// Removes a delivered entry (recording the backend's id for a late StartTransaction), then
+    /// delivers the next.
+    func acknowledge(_ entry: QueuedMessage, index: Int, backendTransactionId: Int?) {
+        guard let store = context.store else { return }
+        // A backend's own id for a transaction must be known before anything that backend sends
+        // next (a SetChargingProfile or RemoteStop naming that id): pause like any store write.
+        let learnsId = backendTransactionId != nil && entry.transactionRecord != nil
+        if learnsId { storeBusy = true }
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        Task {
+            var chargePointTransactionId: Int?
+            do throws(StoreError) {
+                if let backendTransactionId, let record = entry.transactionRecord {
+                    try await store.recordBackendTransactionId(backendTransactionId, backend: entry.queue.backend, record: record)
+                    chargePointTransactionId = try await store.transaction(record: record)?.chargePointTransactionId
+                }
+                try await store.acknowledge(entry.queue, sequence: entry.sequence)
+            } catch {
+                loop.execute { link.value.link?.deliveryFailed(index, error, resume: learnsId) }
+                return
+            }
+            let learnt = chargePointTransactionId
+            loop.execute {
+                link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, chargePointTransactionId: learnt,
+                                              resume: learnsId)
+            }
+        }
+    }
+
+    func acknowledged(_ index: Int, backendTransactionId: Int?, chargePointTransactionId: Int?, resume: Bool) {
+        if let backendTransactionId, let chargePointTransactionId {
+            session.recordLateBackendId(backendTransactionId, backend: index, chargePointTransactionId: chargePointTransactionId)
+        }
+        if resume {
+            storeBusy = false
+            resumeWaiting()
+        }
+        guard !closed, drains[index] != nil else { return }
+        deliverNext(to: index)
+    }
+
+    func deliveryFailed(_ index: Int, _ error: StoreError, resume: Bool) {
+        logger.error("cannot acknowledge a delivered queue entry", metadata: ["backend": "\(name(of: index))", "error": "\(error)"])
+        drains[index] = nil
+        if resume {
+            storeBusy = false
+            resumeWaiting()
+        }
+    }
+}

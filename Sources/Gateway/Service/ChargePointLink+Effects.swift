@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+import NIOCore
+import OCPP
+import Runtime
+
+/// Carrying out the session's effects on the connections and the log.
+extension ChargePointLink {
+    func name(of index: Int) -> String {
+        let backends = session.policy.policy.backends
+        return backends.indices.contains(index) ? backends[index] : "backend-\(index)"
+    }
+
+    func execute(_ effects: [SessionEffect]) {
+        for effect in effects {
+            switch effect {
+            case .sendToChargePoint(let text):
+                connection.send(text: text)
+            case .sendToBackend(let index, let text):
+                if connectors[index]?.send(text: text) != true {
+                    logger.notice("message for a backend that is not connected dropped",
+                                  metadata: ["backend": "\(session.policy.policy.backends[index])"])
+                }
+            case .decision(let record):
+                logger.info("\(record)")
+            case .consumed(let index, let text):
+                logger.debug("answer consumed", metadata: [
+                    "backend": "\(session.policy.policy.backends[index])", "frame": "\(Self.summary(text))",
+                ])
+            case .notDelivered(let index, "StatusNotification", let payload, _):
+                // Not queued one by one: the backend gets each connector's latest state on return.
+                let connector = payload["connectorId"]?.intValue ?? 0
+                missedStatus[index, default: [:]][connector] = payload
+                logger.info("StatusNotification kept for an absent backend (latest per connector)", metadata: [
+                    "backend": "\(name(of: index))", "connectorId": "\(connector)",
+                ])
+            case .notDelivered(let index, let action, _, let reason):
+                if context.store != nil, Self.queuedActions.contains(action) {
+                    logger.info("message queued for an absent backend", metadata: [
+                        "backend": "\(name(of: index))", "action": "\(action)", "reason": "\(reason)",
+                    ])
+                } else {
+                    logger.warning("message not delivered", metadata: [
+                        "backend": "\(name(of: index))", "action": "\(action)", "reason": "\(reason)",
+                    ])
+                }
+            case .ignored(let peer, let text, let reason):
+                logger.notice("message ignored", metadata: [
+                    "from": "\(peer)", "reason": "\(reason)", "frame": "\(Self.summary(text))",
+                ])
+            }
+        }
+    }
+}

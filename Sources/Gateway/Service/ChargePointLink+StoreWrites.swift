@@ -1,0 +1,192 @@
+import Foundation
+import Logging
+import NIOCore
+import OCPP
+import Runtime
+
+/// Store before effects: what a batch of effects asks the store to keep is written, and the link
+/// pauses, before any of it happens (see docs/store.md, "Wiring").
+extension ChargePointLink {
+    /// What a store write before a batch of effects did.
+    enum WriteOutcome: Sendable {
+        /// Committed: carry the effects out.
+        case committed(record: Int64?, dropped: [QueueDrop])
+        /// A replayed StartTransaction: answer with the recorded id, forward nothing.
+        case replay(TransactionRecord)
+    }
+
+    /// What a charge-point transaction message asks the store to keep.
+    enum TransactionWrite: Sendable {
+        case start(TransactionStart)
+        case stop(TransactionStop)
+    }
+
+    /// Carries out a batch of effects, after the store has kept what it must: the queue entries
+    /// for absent backends, the transaction record of a StartTransaction or StopTransaction, the
+    /// responder's transaction id. Until the write commits, nothing of the batch happens and later
+    /// inputs wait: the charge point gets no answer for what the gateway has not kept.
+    func process(_ effects: [SessionEffect], trigger: String?) {
+        let effects = authorizeOffline(effects, trigger: trigger)
+        guard let store = context.store else { return execute(effects) }
+        var drafts: [OutboundDraft] = []
+        let now = Date()
+        for case .notDelivered(let index, let action, let payload, _) in effects where Self.queuedActions.contains(action) {
+            drafts.append(OutboundDraft(queue: QueueKey(chargePoint: chargePointId, backend: name(of: index)), action: action,
+                                        payload: payload, enqueuedAt: now))
+        }
+        var callId: String?
+        var transaction: TransactionWrite?
+        if let trigger, case .call(let id, let action, let payload)? = try? OCPPFrame(parsing: trigger),
+            Self.queuedActions.contains(action), let decision = Self.decision(for: id, in: effects),
+            decision.verdict == .forwarded || decision.verdict == .answeredByGateway
+        {
+            callId = id
+            transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
+        }
+        if transaction == nil, drafts.isEmpty { callId = nil }
+        // A StartTransaction the gateway answered itself (for an absent owner): its provisional id.
+        var provisionalId: Int?
+        if case .start? = transaction, let callId {
+            for case .sendToChargePoint(let text) in effects {
+                if case .callResult(callId, let payload)? = try? OCPPFrame(parsing: text) { provisionalId = payload["transactionId"]?.intValue }
+            }
+        }
+        var answeredStart: (record: Int64, id: Int)?
+        for case .sendToChargePoint(let text) in effects {
+            if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
+                pendingStarts[id] = nil
+                if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+            }
+        }
+        // A BootNotification changes the snapshot (the boot replayed to backends after a restart).
+        var bootSeen = false
+        if let trigger, case .call(_, "BootNotification", _)? = try? OCPPFrame(parsing: trigger) { bootSeen = true }
+        guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen else { return execute(effects) }
+
+        if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
+        storeBusy = true
+        let snapshot = session.snapshot
+        let chargePointId = chargePointId
+        let loop = connection.eventLoop
+        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        let batch = drafts
+        let write = transaction
+        let call = callId
+        Task {
+            let result: Result<WriteOutcome, StoreError>
+            do throws(StoreError) {
+                var record: Int64?
+                var dropped: [QueueDrop] = []
+                var replay: TransactionRecord?
+                switch write {
+                case .start(let start)?:
+                    let outcome = try await store.recordStart(start, enqueue: batch)
+                    if outcome.isReplay { replay = outcome.record } else { record = outcome.record.id }
+                    if let provisionalId, !outcome.isReplay {
+                        try await store.recordChargePointTransactionId(provisionalId, record: outcome.record.id)
+                        record = nil
+                    }
+                    dropped = outcome.appended.flatMap(\.dropped)
+                case .stop(let stop)?:
+                    dropped = try await store.recordStop(stop, enqueue: batch).appended.flatMap(\.dropped)
+                case nil:
+                    if !batch.isEmpty { dropped = try await store.appendBatch(batch).flatMap(\.dropped) }
+                }
+                if let answeredStart {
+                    try await store.recordChargePointTransactionId(answeredStart.id, record: answeredStart.record)
+                }
+                if let replay {
+                    result = .success(.replay(replay))
+                } else {
+                    try await store.saveSnapshot(snapshot, chargePoint: chargePointId)
+                    result = .success(.committed(record: record, dropped: dropped))
+                }
+            } catch {
+                result = .failure(error)
+            }
+            loop.execute { link.value.link?.written(result, effects: effects, callId: call, queued: batch) }
+        }
+    }
+
+    /// A store write before `effects` ended.
+    func written(_ result: Result<WriteOutcome, StoreError>, effects: [SessionEffect], callId: String?,
+                         queued: [OutboundDraft]) {
+        storeBusy = false
+        switch result {
+        case .success(.committed(let record, let dropped)):
+            for drop in dropped {
+                logger.warning("queue limit dropped messages", metadata: [
+                    "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
+                    "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
+                ])
+            }
+            if Self.crashPoint == "after-store-before-forward", callId != nil { Self.crash() }
+            if let record, let callId { pendingStarts[callId] = record }
+            execute(effects)
+        case .success(.replay(let record)):
+            guard let callId else { break }
+            if let id = record.chargePointTransactionId {
+                // Answered before: the same id again, and nothing goes to any backend.
+                session.abandonCall(messageId: callId)
+                logger.notice("replayed StartTransaction recognised: answered with its id, nothing forwarded",
+                              metadata: ["transactionId": "\(id)"])
+                let answer: JSONValue = ["transactionId": .integer(id), "idTagInfo": ["status": "Accepted"]]
+                connection.send(text: OCPPFrame.callResult(id: callId, payload: answer).serialized)
+            } else {
+                // Recorded, never answered (the gateway stopped before the responder's answer, or
+                // it is still on its way): the responder gets it again, since OCPP has no other
+                // way to learn its id; the copies queued with the first attempt are not queued again.
+                logger.notice("replayed StartTransaction without an answer yet: sent to its responder again")
+                pendingStarts[callId] = record.id
+                execute(effects.filter { if case .notDelivered = $0 { false } else { true } })
+            }
+        case .failure(let error):
+            logger.critical("the store cannot keep this charge point's messages", metadata: [
+                "error": "\(error)", "refusesNewTransactions": "\(error.refusesNewTransactions)",
+            ])
+            if let callId {
+                // Refused: the charge point keeps the message and tries again later.
+                session.abandonCall(messageId: callId)
+                connection.send(text: ChargePointSession.callError(
+                    id: callId, code: "InternalError", description: "the gateway cannot store transactions: \(error)"))
+            } else {
+                execute(effects)
+            }
+        }
+        if case .success(.committed) = result {
+            for draft in queued {
+                guard let index = session.policy.policy.backends.firstIndex(of: draft.queue.backend) else { continue }
+                pendingDelivery.insert(index)
+                startDelivery(to: index)
+            }
+        }
+        for index in queueing.union(pendingDelivery) where drains[index] == nil { startDelivery(to: index) }
+        resumeWaiting()
+    }
+
+    /// The record a charge-point transaction message asks for.
+    func transaction(action: String, payload: JSONValue, owner: String?) -> TransactionWrite? {
+        let time = payload["timestamp"]?.stringValue.flatMap(RFC3339Time.parse).map { Date(timeIntervalSince1970: $0) } ?? Date()
+        switch action {
+        case "StartTransaction":
+            guard let connector = payload["connectorId"]?.intValue, let idTag = payload["idTag"]?.stringValue else { return nil }
+            return .start(TransactionStart(chargePoint: chargePointId, connectorId: connector,
+                                           idTag: context.redactor.pseudonym(idTag, caseInsensitive: true, maxLength: 12),
+                                           startedAt: time, meterStart: payload["meterStart"]?.intValue ?? 0, owner: owner))
+        case "StopTransaction":
+            guard let id = payload["transactionId"]?.intValue else { return nil }
+            return .stop(TransactionStop(chargePoint: chargePointId, chargePointTransactionId: id, stoppedAt: time,
+                                         meterStop: payload["meterStop"]?.intValue ?? 0, reason: payload["reason"]?.stringValue))
+        default:
+            return nil
+        }
+    }
+
+    /// The decision the session logged for the charge point's call `id`.
+    static func decision(for id: String, in effects: [SessionEffect]) -> DecisionRecord? {
+        for case .decision(let record) in effects where record.messageId == id && record.direction == .fromChargePoint {
+            return record
+        }
+        return nil
+    }
+}
