@@ -6,6 +6,13 @@ import Runtime
 
 /// Delivering a backend's durable queue, in order, once it is connected and past its boot replay.
 extension ChargePointLink {
+    /// Starts every delivery that is due and not running. A queue read that finds its queue empty
+    /// while a store write is in flight gives up its turn (the write may be appending to it), so
+    /// whatever ends a write must call this, or that backend stays queueing for good.
+    func resumeDeliveries() {
+        for index in queueing.union(pendingDelivery) where drains[index] == nil { startDelivery(to: index) }
+    }
+
     /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
     func startDelivery(to index: Int) {
         guard context.store != nil, !closed, queueing.contains(index) || pendingDelivery.contains(index), drains[index] == nil,

@@ -160,7 +160,6 @@ extension ChargePointLink {
                 startDelivery(to: index)
             }
         }
-        for index in queueing.union(pendingDelivery) where drains[index] == nil { startDelivery(to: index) }
         resumeWaiting()
     }
 

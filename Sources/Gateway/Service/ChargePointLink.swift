@@ -147,6 +147,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     func timePassed() {
         guard started, !closed, !storeBusy else { return }
         process(session.handle(.tick(now: Date().timeIntervalSince1970)), trigger: nil)
+        // A queue read or acknowledgement that failed is tried again here.
+        if !storeBusy { resumeDeliveries() }
     }
 
     /// The store's snapshot is read (a restart): take it up, then what waited.
@@ -282,6 +284,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             case .backend(let index, let event): backend(index, didEmit: event)
             }
         }
+        if !storeBusy, !closed { resumeDeliveries() }
     }
 
     func connectBackends(_ reachable: TargetSet) {

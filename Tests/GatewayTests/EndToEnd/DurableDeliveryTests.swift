@@ -161,10 +161,10 @@ struct DurableDeliveryTests {
           arguments: [StoreError.Code.storageFull, .unwritable])
     func storeCannotWrite(code storeCode: StoreError.Code) async throws {
         let harness = DurableHarness()
-        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], failingStore: true)
+        try await harness.start(policy: Self.policy, backends: ["billing", "ems"], controlledStore: true)
         let chargePoint = try await harness.chargePoint()
         _ = try await chargePoint.call("BootNotification", Self.boot)
-        harness.failingStore?.failWrites(StoreError(storeCode, "cannot write"))
+        harness.controlledStore?.failWrites(StoreError(storeCode, "cannot write"))
         let start = try await chargePoint.call("StartTransaction", Self.start())
         guard case .callError(_, let code, let description, _) = start else { Issue.record("start: \(start)"); return }
         #expect(code == "InternalError")
@@ -174,7 +174,7 @@ struct DurableDeliveryTests {
         #expect(harness.calls("billing").map(\.action) == ["BootNotification"])
         #expect(harness.calls("ems").map(\.action) == ["BootNotification"])
         // Room again: the charge point's retry goes through.
-        harness.failingStore?.failWrites(nil)
+        harness.controlledStore?.failWrites(nil)
         let retried = try await chargePoint.call("StartTransaction", Self.start())
         guard case .callResult(_, let started) = retried else { Issue.record("retry: \(retried)"); return }
         #expect(started["transactionId"] == 1000)

@@ -19,8 +19,8 @@ final class DurableHarness: @unchecked Sendable {
     private(set) var server: GatewayServer!
     private(set) var context: GatewayContext!
     private(set) var port = 0
-    /// The store, when started with `failingStore`.
-    private(set) var failingStore: FailingStore?
+    /// The store, when started with `controlledStore`.
+    private(set) var controlledStore: ControlledStore?
     static let password = "cp-password-0123456789"
 
     init() {
@@ -33,7 +33,7 @@ final class DurableHarness: @unchecked Sendable {
     /// Backend `name` gets transaction ids from `(offset + 1) * 1000`; those in `down` are not
     /// listening at the start (their port is reserved and released).
     func start(policy: String, backends names: [String], down: Set<String> = [], callTimeout: Int = 30,
-               backendConfig: [String: String] = [:], failingStore: Bool = false) async throws {
+               backendConfig: [String: String] = [:], controlledStore: Bool = false) async throws {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         try policy.write(to: directory.appendingPathComponent("site.policy"), atomically: true, encoding: .utf8)
         var lines: [String] = []
@@ -67,9 +67,9 @@ final class DurableHarness: @unchecked Sendable {
             })
         }
         var store = prepared.store
-        if failingStore, let base = store {
-            self.failingStore = FailingStore(base)
-            store = self.failingStore
+        if controlledStore, let base = store {
+            self.controlledStore = ControlledStore(base)
+            store = self.controlledStore
         }
         var options = BackendConnector.Options(maxFrameSize: prepared.config.maxFrameSize)
         options.backoff = Backoff(base: .milliseconds(100), cap: .milliseconds(300), resetAfter: .seconds(30))

@@ -4,11 +4,16 @@ import NIOConcurrencyHelpers
 import OCPP
 
 /// A real store whose writes can be made to fail with a chosen error (a full disk, a read-only
-/// file system) while reads go on, as SQLite behaves then. The store's own tests show the real
-/// failures on real file systems; this puts them under a running gateway.
-final class FailingStore: GatewayStore {
+/// file system) while reads go on, as SQLite behaves then, and whose queue reads and backend-id
+/// writes can be held at a gate, to order the link's store calls in a test. The store's own tests
+/// show the real failures on real file systems; this puts them under a running gateway.
+final class ControlledStore: GatewayStore {
     let base: any GatewayStore
     private let failure = NIOLockedValueBox<StoreError?>(nil)
+    /// Reads of these backends' queues wait until their gate opens.
+    let peekGates = NIOLockedValueBox<[String: Gate]>([:])
+    /// Backend transaction-id writes wait until this gate opens.
+    let backendIdGate = NIOLockedValueBox<Gate?>(nil)
 
     init(_ base: any GatewayStore) { self.base = base }
 
@@ -26,6 +31,7 @@ final class FailingStore: GatewayStore {
         try check(); try await base.recordChargePointTransactionId(id, record: record)
     }
     func recordBackendTransactionId(_ id: Int, backend: String, record: Int64) async throws(StoreError) {
+        if let gate = backendIdGate.withLockedValue({ $0 }) { await gate.pass() }
         try check(); try await base.recordBackendTransactionId(id, backend: backend, record: record)
     }
     func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft]) async throws(StoreError) -> StopOutcome {
@@ -52,7 +58,10 @@ final class FailingStore: GatewayStore {
     func appendBatch(_ drafts: [OutboundDraft]) async throws(StoreError) -> [AppendOutcome] {
         try check(); return try await base.appendBatch(drafts)
     }
-    func peek(_ queue: QueueKey, limit: Int) async throws(StoreError) -> [QueuedMessage] { try await base.peek(queue, limit: limit) }
+    func peek(_ queue: QueueKey, limit: Int) async throws(StoreError) -> [QueuedMessage] {
+        if let gate = peekGates.withLockedValue({ $0[queue.backend] }) { await gate.pass() }
+        return try await base.peek(queue, limit: limit)
+    }
     func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
         try await base.acknowledge(queue, sequence: sequence)
     }
@@ -66,4 +75,41 @@ final class FailingStore: GatewayStore {
     func snapshot(chargePoint: String) async throws(StoreError) -> SessionSnapshot? { try await base.snapshot(chargePoint: chargePoint) }
     func removeSnapshot(chargePoint: String) async throws(StoreError) { try await base.removeSnapshot(chargePoint: chargePoint) }
     func close() async throws(StoreError) { try await base.close() }
+}
+
+/// A gate a store call waits at until the test opens it; it counts who is waiting.
+final class Gate: Sendable {
+    private let state = NIOLockedValueBox<(open: Bool, waiting: Int, waiters: [CheckedContinuation<Void, Never>])>((false, 0, []))
+
+    /// Waits until the gate is open.
+    func pass() async {
+        await withCheckedContinuation { continuation in
+            let passNow = state.withLockedValue { state -> Bool in
+                state.waiting += 1
+                if state.open { return true }
+                state.waiters.append(continuation)
+                return false
+            }
+            if passNow { continuation.resume() }
+        }
+    }
+
+    /// How many calls have reached the gate so far.
+    var arrivals: Int { state.withLockedValue { $0.waiting } }
+
+    /// Opens the gate: who waits goes on, and later calls pass.
+    func open() {
+        let waiters = state.withLockedValue { state in
+            state.open = true
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Waits (up to `timeout` seconds) until `count` calls have reached the gate.
+    func waitForArrivals(_ count: Int, timeout: Double = 10) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while arrivals < count, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    }
 }
