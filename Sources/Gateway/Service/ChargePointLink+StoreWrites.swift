@@ -42,6 +42,12 @@ extension ChargePointLink {
         {
             callId = id
             transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
+            if case .start(var start)? = transaction, let responder = decision.responder,
+                let index = session.policy.policy.backends.firstIndex(of: responder)
+            {
+                start.responderMessageId = Self.leg(to: index, action: action, in: effects)?.id
+                transaction = .start(start)
+            }
         }
         if transaction == nil, drafts.isEmpty { callId = nil }
         // A StartTransaction the gateway answered itself (for an absent owner): its provisional id.
@@ -138,7 +144,8 @@ extension ChargePointLink {
                 // way to learn its id; the copies queued with the first attempt are not queued again.
                 logger.notice("replayed StartTransaction without an answer yet: sent to its responder again")
                 pendingStarts[callId] = record.id
-                execute(effects.filter { if case .notDelivered = $0 { false } else { true } })
+                execute(retransmission(of: record, effects.filter { if case .notDelivered = $0 { false } else { true } },
+                                       callId: callId))
             }
         case .failure(let error):
             logger.critical("the store cannot keep this charge point's messages", metadata: [
@@ -161,6 +168,27 @@ extension ChargePointLink {
             }
         }
         resumeWaiting()
+    }
+
+    /// `effects` with the responder's StartTransaction leg under the message id of the first
+    /// attempt recorded in `record` (at least once on the wire, deduplicable by message id).
+    func retransmission(of record: TransactionRecord, _ effects: [SessionEffect], callId: String) -> [SessionEffect] {
+        guard let stored = record.responderMessageId, let responder = Self.decision(for: callId, in: effects)?.responder,
+            let index = session.policy.policy.backends.firstIndex(of: responder),
+            let fresh = Self.leg(to: index, action: "StartTransaction", in: effects), session.renameLeg(fresh.id, to: stored)
+        else { return effects }
+        return effects.map { effect in
+            guard case .sendToBackend(index, let text) = effect, text == fresh.text else { return effect }
+            return .sendToBackend(index, OCPPFrame.call(id: stored, action: "StartTransaction", payload: fresh.payload).serialized)
+        }
+    }
+
+    /// The call `action` the effects send to backend `index`: its message id, text and payload.
+    static func leg(to index: Int, action: String, in effects: [SessionEffect]) -> (id: String, text: String, payload: JSONValue)? {
+        for case .sendToBackend(index, let text) in effects {
+            if case .call(let id, action, let payload)? = try? OCPPFrame(parsing: text) { return (id, text, payload) }
+        }
+        return nil
     }
 
     /// The record a charge-point transaction message asks for.

@@ -73,6 +73,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         self.generation = loaded.generation
         let view = ChargePointPolicy(policy: loaded.policy, chargePoint: identity.id)
         var settings = SessionSettings(config: context.config)
+        settings.messageIdPrefix = MessageIdGenerator.uniquePrefix()
         settings.queuesTransactionCopies = context.store != nil
         settings.acceptsTransactionsFor = Set(context.config.backends.filter(\.offline.acceptTransactions).map(\.name))
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,

@@ -29,6 +29,16 @@ extension ChargePointSession {
         }
     }
 
+    /// Gives the open leg `fresh` the id `stored` instead: a StartTransaction sent again after a
+    /// restart goes out with the message id of its first attempt, so a backend that recognises
+    /// retransmissions answers it once. `false` (nothing changed) when `stored` is in use.
+    public func renameLeg(_ fresh: String, to stored: String) -> Bool {
+        guard fresh != stored, legs[stored] == nil, let leg = legs.removeValue(forKey: fresh) else { return false }
+        legs[stored] = leg
+        ids.skip(past: stored)
+        return true
+    }
+
     /// Forgets the charge point's call `messageId` as if it never came: its legs (open or held)
     /// are dropped, so no copy goes out later and no answer reaches the charge point. For a call
     /// whose effects the link did not carry out (the store refused it, or it was a replay).

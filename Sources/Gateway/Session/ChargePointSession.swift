@@ -57,6 +57,7 @@ public final class ChargePointSession {
         self.policy = policy
         self.redactor = redactor
         self.settings = settings
+        self.ids = MessageIdGenerator(prefix: settings.messageIdPrefix)
         self.links = Array(repeating: BackendLink(), count: policy.policy.backends.count)
     }
 

@@ -8,10 +8,25 @@ public struct MessageIdGenerator: Sendable {
     public let prefix: String
     private var counter: UInt64 = 0
 
+    /// `cmx-<8 random base-36 characters>-`, new at each call: a session's ids then stay unique
+    /// per sender across reconnections and restarts, not only per connection as OCPP-J asks, so a
+    /// backend that recognises retransmissions by message id never takes a new call for an old one.
+    public static func uniquePrefix() -> String {
+        let digits = Array("0123456789abcdefghijklmnopqrstuvwxyz")
+        return "cmx-" + String((0..<8).map { _ in digits.randomElement()! }) + "-"
+    }
+
     /// A generator of `<prefix><n>` ids, counting from 1. The prefix plus 20 digits stays within
     /// OCPP-J's 36 characters as long as the prefix has at most 16.
     public init(prefix: String = "cmx-") {
         self.prefix = String(prefix.prefix(16))
+    }
+
+    /// Makes sure `id`, if it is one of this generator's form, is never returned later: an id kept
+    /// from an earlier process (a retransmission after a restart) stays unique on this connection.
+    public mutating func skip(past id: String) {
+        guard id.hasPrefix(prefix), let number = UInt64(id.dropFirst(prefix.count)) else { return }
+        counter = max(counter, number)
     }
 
     /// The next id; never returns the same id twice.

@@ -26,6 +26,10 @@ public struct SessionSettings: Sendable {
     /// StopTransaction while they are not connected (`offline.acceptTransactions`), with a
     /// provisional transaction id; only with ``queuesTransactionCopies``.
     public var acceptsTransactionsFor: Set<String> = []
+    /// The text before the counter in the gateway's own message ids. The gateway gives each
+    /// session its own (``MessageIdGenerator/uniquePrefix()``): a backend that recognises
+    /// retransmissions by message id must never take a new call for an old one.
+    public var messageIdPrefix = "cmx-"
 
     /// Settings with OCPP's usual values and the system clock.
     public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,

@@ -39,11 +39,18 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     public typealias CallObserver = @Sendable (_ chargePoint: String, _ action: String, _ payload: JSONValue,
                                                 _ answer: JSONValue?) -> Void
     private let onCall: CallObserver?
+    /// Whether a CALL whose message id it already answered (from the same charge point) is a
+    /// retransmission: it gets the first answer again and changes nothing, as a backend that
+    /// deduplicates by message id does. Off by default: most backends do not.
+    public let recognisesRetransmissions: Bool
+    /// The answers given, by charge point and message id, when retransmissions are recognised.
+    private var answered: [String: OCPPFrame] = [:]
 
     public init(name: String, version: OCPPVersion = .v16, transactionIdBase: Int = 1000, rejectedIdTags: Set<String> = [],
                 bootStatus: String = "Accepted", heartbeatInterval: Int = 300, silent: Bool = false,
-                recordsFrames: Bool = true, onCall: CallObserver? = nil) {
+                recordsFrames: Bool = true, recognisesRetransmissions: Bool = false, onCall: CallObserver? = nil) {
         self.recordsFrames = recordsFrames
+        self.recognisesRetransmissions = recognisesRetransmissions
         self.onCall = onCall
         self.name = name
         self.version = version
@@ -70,11 +77,15 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
             if recordsFrames { log.append(Received(chargePoint: chargePoint, frame: frame)) }
             guard !silent, case .call(let id, let action, let payload) = frame else { return nil }
             if silentActions.contains(action) { return nil }
+            let key = chargePoint + "\u{0}" + id
+            if recognisesRetransmissions, let earlier = answered[key] { return earlier }
             guard let spec = catalog.action(named: action), spec.direction.chargePointMaySend else {
                 return .callError(id: id, code: "NotImplemented", description: "`\(action)` is not a charge point's call",
                                   details: .object(JSONObject()))
             }
-            return .callResult(id: id, payload: self.answer(action, spec: spec, payload: payload, now: now))
+            let result = OCPPFrame.callResult(id: id, payload: self.answer(action, spec: spec, payload: payload, now: now))
+            if recognisesRetransmissions { answered[key] = result }
+            return result
         }
         if let onCall, case .call(_, let action, let payload) = frame {
             if case .callResult(_, let result) = answer { onCall(chargePoint, action, payload, result) } else {

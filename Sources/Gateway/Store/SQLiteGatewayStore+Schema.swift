@@ -76,6 +76,9 @@ extension SQLiteGatewayStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2: the responder leg's message id of a StartTransaction") { db in
+            try db.execute(sql: "ALTER TABLE transaction_record ADD COLUMN responder_message_id TEXT")
+        }
         return migrator
     }
 }

@@ -11,11 +11,11 @@ extension SQLiteGatewayStore {
             // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
             try db.execute(sql: """
                 INSERT INTO transaction_record (charge_point, connector_id, id_tag, started_at, meter_start,
-                    owner_backend, charge_point_transaction_id, recorded_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    owner_backend, charge_point_transaction_id, recorded_at, responder_message_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (charge_point, connector_id, id_tag, started_at) DO NOTHING
                 """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt, start.meterStart,
-                                 start.owner, start.chargePointTransactionId, now])
+                                 start.owner, start.chargePointTransactionId, now, start.responderMessageId])
             if db.changesCount == 0 {
                 let id = try Int64.fetchOne(db, sql: """
                     SELECT id FROM transaction_record
@@ -226,6 +226,7 @@ extension SQLiteGatewayStore {
             id: row["id"], chargePoint: row["charge_point"], connectorId: row["connector_id"], idTag: row["id_tag"],
             owner: row["owner_backend"], chargePointTransactionId: row["charge_point_transaction_id"], backendIds: backendIds,
             startedAt: date(row["started_at"]), meterStart: row["meter_start"],
-            stoppedAt: (row["stopped_at"] as Int64?).map(date), meterStop: row["meter_stop"], stopReason: row["stop_reason"])
+            stoppedAt: (row["stopped_at"] as Int64?).map(date), meterStop: row["meter_stop"], stopReason: row["stop_reason"],
+            responderMessageId: row["responder_message_id"])
     }
 }

@@ -20,10 +20,15 @@ public struct TransactionStart: Sendable, Equatable {
     public var chargePointTransactionId: Int?
     /// Backends' own ids, if already known, by backend name.
     public var backendIds: [String: Int]
+    /// The gateway's message id on the leg to the responder (the backend that answers it): a
+    /// retry after a restart goes out with the same id, so a backend that recognises
+    /// retransmissions by message id does not open the transaction twice.
+    public var responderMessageId: String?
 
     /// A start to record.
     public init(chargePoint: String, connectorId: Int, idTag: String, startedAt: Date, meterStart: Int,
-                owner: String? = nil, chargePointTransactionId: Int? = nil, backendIds: [String: Int] = [:]) {
+                owner: String? = nil, chargePointTransactionId: Int? = nil, backendIds: [String: Int] = [:],
+                responderMessageId: String? = nil) {
         self.chargePoint = chargePoint
         self.connectorId = connectorId
         self.idTag = idTag
@@ -32,6 +37,7 @@ public struct TransactionStart: Sendable, Equatable {
         self.owner = owner
         self.chargePointTransactionId = chargePointTransactionId
         self.backendIds = backendIds
+        self.responderMessageId = responderMessageId
     }
 }
 
@@ -75,6 +81,8 @@ public struct TransactionRecord: Sendable, Equatable {
     public var stoppedAt: Date?
     public var meterStop: Int?
     public var stopReason: String?
+    /// The gateway's message id on the StartTransaction's leg to its responder, if recorded.
+    public var responderMessageId: String?
 
     /// Whether no stop is recorded.
     public var isOpen: Bool { stoppedAt == nil }
@@ -84,7 +92,7 @@ public struct TransactionRecord: Sendable, Equatable {
 
     public init(id: Int64, chargePoint: String, connectorId: Int, idTag: String, owner: String?,
                 chargePointTransactionId: Int?, backendIds: [String: Int], startedAt: Date, meterStart: Int,
-                stoppedAt: Date?, meterStop: Int?, stopReason: String?) {
+                stoppedAt: Date?, meterStop: Int?, stopReason: String?, responderMessageId: String? = nil) {
         self.id = id
         self.chargePoint = chargePoint
         self.connectorId = connectorId
@@ -97,6 +105,7 @@ public struct TransactionRecord: Sendable, Equatable {
         self.stoppedAt = stoppedAt
         self.meterStop = meterStop
         self.stopReason = stopReason
+        self.responderMessageId = responderMessageId
     }
 }
 

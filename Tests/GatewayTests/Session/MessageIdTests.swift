@@ -62,4 +62,17 @@ struct MessageIdTests {
         #expect(Set(made).count == 100)
         #expect(made.first == "cmx-1")
     }
+
+    @Test("each session's prefix is its own, and an id kept from elsewhere is never made again")
+    func uniquePrefixes() {
+        let prefixes = (0..<1000).map { _ in MessageIdGenerator.uniquePrefix() }
+        #expect(Set(prefixes).count == 1000)
+        #expect(prefixes.allSatisfy { $0.hasPrefix("cmx-") && $0.count == 13 && $0.hasSuffix("-") })
+        var ids = MessageIdGenerator(prefix: prefixes[0])
+        #expect(ids.next() == prefixes[0] + "1")
+        ids.skip(past: prefixes[0] + "41")
+        ids.skip(past: prefixes[1] + "99")
+        ids.skip(past: "unrelated")
+        #expect(ids.next() == prefixes[0] + "42")
+    }
 }

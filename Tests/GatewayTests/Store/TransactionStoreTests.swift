@@ -52,6 +52,20 @@ struct TransactionStoreTests {
         #expect(try await store.transactions(TransactionQuery()).count == 5)
     }
 
+    @Test("a replay finds the responder leg's message id of the first attempt, for the retransmission")
+    func replayKeepsResponderMessageId() async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        var first = start()
+        first.responderMessageId = "cmx-7"
+        #expect(try await store.recordStart(first).record.responderMessageId == "cmx-7")
+        var retry = start()
+        retry.responderMessageId = "cmx-2"
+        let replay = try await store.recordStart(retry)
+        #expect(replay.isReplay && replay.record.responderMessageId == "cmx-7")
+        #expect(try await store.recordStart(start(connector: 2)).record.responderMessageId == nil)
+    }
+
     @Test("queue entries of a start are appended in the same commit and linked to the record")
     func startWithQueueEntries() async throws {
         let fixture = StoreFixture()
