@@ -221,6 +221,45 @@ struct CrashRecoveryTests {
         #expect(ems.last?.payload["transactionId"] == 2000)
     }
 
+    @Test("SIGKILL with a backend down that missed StatusNotifications: after the restart it gets the latest per connector, after the boot")
+    func killedWithMissedStatus() async throws {
+        let site = Site()
+        try await site.start(down: ["ems"])
+        defer { Task { await site.stop() } }
+        let (first, _) = try await site.runGateway(crashAt: nil)
+        defer { if first.isRunning { first.terminate() } }
+        let chargePoint = try await site.chargePoint()
+        _ = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
+        func status(_ connector: Int, _ status: String, _ error: String = "NoError") -> JSONValue {
+            ["connectorId": .integer(connector), "errorCode": .string(error), "status": .string(status)]
+        }
+        for payload in [status(1, "Preparing"), status(2, "Available"), status(1, "Charging"), status(2, "Faulted", "GroundFailure")] {
+            guard case .callResult = try await chargePoint.call("StatusNotification", payload) else { Issue.record("status"); return }
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+
+        let (second, _) = try await site.runGateway(crashAt: nil)
+        defer {
+            if second.isRunning {
+                kill(second.processIdentifier, SIGTERM)
+                second.waitUntilExit()
+            }
+        }
+        try await Task.sleep(for: .milliseconds(500))
+        try await chargePoint.waitUntilConnected()
+        try await site.bringUp("ems")
+        let deadline = Date().addingTimeInterval(10)
+        while site.calls("ems").count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        try await Task.sleep(for: .milliseconds(300))
+        await chargePoint.stop()
+
+        #expect(site.calls("billing").map(\.action) == ["BootNotification"] + Array(repeating: "StatusNotification", count: 4) + ["BootNotification"])
+        let ems = site.calls("ems")
+        #expect(ems.map(\.action) == ["BootNotification", "StatusNotification", "StatusNotification"])
+        #expect(ems.dropFirst().map(\.payload) == [status(1, "Charging"), status(2, "Faulted", "GroundFailure")])
+    }
+
     @Test("SIGKILL mid-transaction with a backend down throughout: after the restart the stop reaches the owner with its id, and the queue survives with every message once")
     func killedMidTransaction() async throws {
         let site = Site()

@@ -11,6 +11,33 @@ extension ChargePointLink {
         return backends.indices.contains(index) ? backends[index] : "backend-\(index)"
     }
 
+    /// Keeps the StatusNotifications of `effects` that absent backends miss, the latest per
+    /// connector (not queued one by one: a backend gets each connector's state on return);
+    /// `true` when there was one, so the snapshot must be stored.
+    func keepMissedStatus(_ effects: [SessionEffect]) -> Bool {
+        var kept = false
+        for case .notDelivered(let index, "StatusNotification", let payload, _) in effects {
+            missedStatus[index, default: [:]][payload["connectorId"]?.intValue ?? 0] = payload
+            kept = true
+        }
+        return kept
+    }
+
+    /// The session's snapshot with the statuses absent backends missed, to keep.
+    var durableSnapshot: SessionSnapshot {
+        var snapshot = session.snapshot
+        for (index, connectors) in missedStatus where !connectors.isEmpty { snapshot.missedStatus[name(of: index)] = connectors }
+        return snapshot
+    }
+
+    /// Takes up the missed statuses of a restored snapshot.
+    func restoreMissedStatus(_ snapshot: SessionSnapshot) {
+        for (backend, connectors) in snapshot.missedStatus {
+            guard let index = session.policy.policy.backends.firstIndex(of: backend) else { continue }
+            missedStatus[index, default: [:]].merge(connectors) { _, restored in restored }
+        }
+    }
+
     func execute(_ effects: [SessionEffect]) {
         for effect in effects {
             switch effect {
@@ -28,9 +55,8 @@ extension ChargePointLink {
                     "backend": "\(session.policy.policy.backends[index])", "frame": "\(Self.summary(text))",
                 ])
             case .notDelivered(let index, "StatusNotification", let payload, _):
-                // Not queued one by one: the backend gets each connector's latest state on return.
+                // Kept in `missedStatus` by `keepMissedStatus`, before the snapshot is stored.
                 let connector = payload["connectorId"]?.intValue ?? 0
-                missedStatus[index, default: [:]][connector] = payload
                 logger.info("StatusNotification kept for an absent backend (latest per connector)", metadata: [
                     "backend": "\(name(of: index))", "connectorId": "\(connector)",
                 ])

@@ -27,7 +27,10 @@ extension ChargePointLink {
     /// inputs wait: the charge point gets no answer for what the gateway has not kept.
     func process(_ effects: [SessionEffect], trigger: String?) {
         let effects = authorizeOffline(effects, trigger: trigger)
-        guard let store = context.store else { return execute(effects) }
+        guard let store = context.store else {
+            _ = keepMissedStatus(effects)
+            return execute(effects)
+        }
         var drafts: [OutboundDraft] = []
         let now = Date()
         for case .notDelivered(let index, let action, let payload, _) in effects where Self.queuedActions.contains(action) {
@@ -67,11 +70,12 @@ extension ChargePointLink {
         // A BootNotification changes the snapshot (the boot replayed to backends after a restart).
         var bootSeen = false
         if let trigger, case .call(_, "BootNotification", _)? = try? OCPPFrame(parsing: trigger) { bootSeen = true }
-        guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen else { return execute(effects) }
+        let statusMissed = keepMissedStatus(effects)
+        guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen || statusMissed else { return execute(effects) }
 
         if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true
-        let snapshot = session.snapshot
+        let snapshot = durableSnapshot
         let chargePointId = chargePointId
         let loop = connection.eventLoop
         let link = NIOLoopBound(WeakLink(self), eventLoop: loop)

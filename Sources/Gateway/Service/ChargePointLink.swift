@@ -119,6 +119,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         var restoredFromMemory = false
         if let snapshot = context.snapshots.take(for: chargePointId) {
             session.restore(snapshot)
+            restoreMissedStatus(snapshot)
             restoredFromMemory = true
         }
         connectBackends(session.policy.reachableBackends)
@@ -154,7 +155,10 @@ final class ChargePointLink: ChargePointConnectionDelegate {
 
     /// The store's snapshot is read (a restart): take it up, then what waited.
     func restored(_ snapshot: SessionSnapshot?) {
-        if let snapshot { session.restore(snapshot) }
+        if let snapshot {
+            session.restore(snapshot)
+            restoreMissedStatus(snapshot)
+        }
         storeBusy = false
         resumeWaiting()
     }
@@ -213,7 +217,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         graceDeadline?.cancel()
         context.links.remove(chargePointId, token: ObjectIdentifier(self))
         if started {
-            let snapshot = session.snapshot
+            let snapshot = durableSnapshot
             context.snapshots.keep(snapshot, for: chargePointId)
             if let store = context.store {
                 let chargePointId = chargePointId

@@ -33,11 +33,17 @@ public struct SessionSnapshot: Sendable, Equatable {
     public var transactions: [Transaction]
     /// The payload of the charge point's last BootNotification, if it sent one.
     public var bootNotification: JSONValue?
+    /// The latest StatusNotification of each connector that an absent backend missed (its own
+    /// redacted copy), by backend name and connector: sent to it when it is back, even after a
+    /// restart. The session leaves it empty; the gateway's link fills it in.
+    public var missedStatus: [String: [Int: JSONValue]]
 
     /// Creates a snapshot.
-    public init(transactions: [Transaction] = [], bootNotification: JSONValue? = nil) {
+    public init(transactions: [Transaction] = [], bootNotification: JSONValue? = nil,
+                missedStatus: [String: [Int: JSONValue]] = [:]) {
         self.transactions = transactions
         self.bootNotification = bootNotification
+        self.missedStatus = missedStatus
     }
 }
 

@@ -15,6 +15,13 @@ extension SessionSnapshot {
             return .object(entry)
         })
         if let boot = bootNotification { object["bootNotification"] = boot }
+        if !missedStatus.isEmpty {
+            var missed = JSONObject()
+            for (backend, connectors) in missedStatus.sorted(by: { $0.key < $1.key }) {
+                missed[backend] = .array(connectors.sorted { $0.key < $1.key }.map(\.value))
+            }
+            object["missedStatus"] = .object(missed)
+        }
         return .object(object)
     }
 
@@ -32,6 +39,12 @@ extension SessionSnapshot {
             transactions.append(Transaction(chargePointTransactionId: id, connectorId: entry["connectorId"]?.intValue,
                                             owner: entry["owner"]?.stringValue, backendIds: backendIds))
         }
-        self.init(transactions: transactions, bootNotification: json["bootNotification"])
+        var missedStatus: [String: [Int: JSONValue]] = [:]
+        for (backend, payloads) in json["missedStatus"]?.objectValue?.members ?? [] {
+            for payload in payloads.arrayValue ?? [] {
+                missedStatus[backend, default: [:]][payload["connectorId"]?.intValue ?? 0] = payload
+            }
+        }
+        self.init(transactions: transactions, bootNotification: json["bootNotification"], missedStatus: missedStatus)
     }
 }

@@ -43,7 +43,9 @@ struct ChargePointStateStoreTests {
                 .init(chargePointTransactionId: 7, connectorId: 1, owner: "billing", backendIds: ["billing": 7, "analytics": 900]),
                 .init(chargePointTransactionId: 8, connectorId: nil, owner: nil, backendIds: [:]),
             ],
-            bootNotification: ["chargePointVendor": "V", "chargePointModel": "M", "firmwareVersion": "1.2.3"])
+            bootNotification: ["chargePointVendor": "V", "chargePointModel": "M", "firmwareVersion": "1.2.3"],
+            missedStatus: ["ems": [1: ["connectorId": 1, "errorCode": "NoError", "status": "Charging"],
+                                   2: ["connectorId": 2, "errorCode": "GroundFailure", "status": "Faulted"]]])
         #expect(try await store.snapshot(chargePoint: "CP-1") == nil)
         try await store.saveSnapshot(snapshot, chargePoint: "CP-1")
         try await store.saveSnapshot(SessionSnapshot(), chargePoint: "CP-2")
