@@ -65,6 +65,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "Histogram", package: "hdrhistogram-swift"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCPP", "PolicyLang"]),
