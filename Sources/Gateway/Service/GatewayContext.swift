@@ -15,6 +15,8 @@ public struct GatewayContext: Sendable {
     public let snapshots: SessionSnapshots
     /// The link of each connected charge point, for a new connection to take over from.
     let links = ActiveLinks()
+    /// The links' once-a-second ticks: one timer per event loop.
+    let ticks = LinkTicks()
     /// How long a newly connected charge point's first messages wait for its backend connections
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.

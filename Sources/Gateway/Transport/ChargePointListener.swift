@@ -187,18 +187,17 @@ public final class ChargePointListener: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     // Out of descriptors, `accept` fails until some are closed: pause accepting
                     // (the connections wait in the backlog) instead of retrying in a busy loop.
-                    try channel.pipeline.syncOperations.addHandlers([
-                        AcceptBackoffHandler(shouldForwardIOErrorCaught: true) { error in
-                            SocketBudget.isExhaustion(error) ? .milliseconds(500) : nil
-                        },
-                        AcceptFailureCounter(budget: budget, logger: logger),
-                    ])
+                    try channel.pipeline.syncOperations.addHandler(AcceptFailureHandler(budget: budget, logger: logger))
                 }
             }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.trackChild(channel)
+                    guard try self.trackChild(channel) else {
+                        try self.socketBudget.shed(channel, retryAfterSeconds: self.options.overCapacityRetryAfter,
+                                                   logger: self.logger)
+                        return
+                    }
                     try self.configureChargePointPipeline(channel: channel, listener: listener, index: index)
                 }
             }
@@ -206,18 +205,21 @@ public final class ChargePointListener: Sendable {
             .get()
     }
 
-    private func trackChild(_ channel: any Channel) throws {
+    /// Tracks a new connection; returns false if it is over the open-file budget (see
+    /// ``SocketBudget/track(_:)``).
+    private func trackChild(_ channel: any Channel) throws -> Bool {
         let key = ObjectIdentifier(channel)
         let accepting = lifecycle.withLockedValue { state -> Bool in
             if case .running = state { return true }
             return false
         }
         guard accepting else { throw ChannelError.ioOnClosedChannel }
-        socketBudget.track(channel)
+        let admitted = socketBudget.track(channel)
         children.withLockedValue { $0[key] = channel }
         channel.closeFuture.whenComplete { [children] _ in
             children.withLockedValue { $0[key] = nil }
         }
+        return admitted
     }
 
     /// Runs on the connection's event loop once the upgrade response has been sent.

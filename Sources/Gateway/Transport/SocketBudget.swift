@@ -84,12 +84,28 @@ public final class SocketBudget: Sendable {
     /// What has been counted so far.
     public var counts: Counts { state.withLockedValue { $0.counts } }
 
-    /// Counts an accepted charge point connection until `channel` closes.
-    func track(_ channel: any Channel) {
-        state.withLockedValue { $0.counts.openChargePointConnections += 1 }
+    /// Counts an accepted charge point connection until `channel` closes, and returns whether
+    /// it may go on to its handshake: connections still in their handshake may use up to half the
+    /// reserve beyond the budget. One that finds that used up gets a 503 at once and is closed
+    /// (``shed(_:logger:)``), so a flood of connections that never authenticate cannot eat the
+    /// descriptors the rest of the gateway needs.
+    func track(_ channel: any Channel) -> Bool {
+        let admitted = state.withLockedValue { state -> Bool in
+            state.counts.openChargePointConnections += 1
+            return state.counts.openChargePointConnections + state.counts.committedOnward <= limit - reserve / 2
+        }
         channel.closeFuture.whenComplete { [state] _ in
             state.withLockedValue { $0.counts.openChargePointConnections -= 1 }
         }
+        return admitted
+    }
+
+    /// Answers a connection that ``track(_:)`` did not let through with a 503 before reading its
+    /// request, and closes it; counted as a refused charge point.
+    func shed(_ channel: any Channel, retryAfterSeconds: Int, logger: Logger) throws {
+        state.withLockedValue { $0.counts.refusedChargePoints += 1 }
+        report(logger)
+        try channel.pipeline.syncOperations.addHandler(OverCapacityResponder(retryAfterSeconds: retryAfterSeconds))
     }
 
     /// Admits a charge point whose connection (`channel`, already counted by ``track(_:)``) is

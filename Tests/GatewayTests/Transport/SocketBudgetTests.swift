@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import NIOCore
+import NIOPosix
 import Testing
 
 /// The listener at its open-file budget: charge points that would not fit with their onward
@@ -33,7 +34,8 @@ struct SocketBudgetTests {
 
     @Test("room for two charge points with three backends each: the third gets 503 with Retry-After, and gets in once one leaves")
     func refusesPastTheBudget() async throws {
-        let budget = SocketBudget(limit: 8, reserve: 0)
+        // 12 - 4 = 8 descriptors: two charge points of 1 + 3.
+        let budget = SocketBudget(limit: 12, reserve: 4)
         let harness = try await ListenerHarness.start(config: Self.config, options: .init(
             closeTimeout: .seconds(1), socketBudget: budget, onwardConnectionsPerChargePoint: 3, overCapacityRetryAfter: 30))
         defer { Task { await harness.shutdown() } }
@@ -69,7 +71,7 @@ struct SocketBudgetTests {
 
     @Test("refused and failed connections are reported at most once per interval, and the rest by flushReport")
     func reportsInSummary() async throws {
-        let budget = SocketBudget(limit: 3, reserve: 0, reportInterval: .seconds(3600))
+        let budget = SocketBudget(limit: 5, reserve: 2, reportInterval: .seconds(3600))
         let harness = try await ListenerHarness.start(config: Self.config, options: .init(
             closeTimeout: .seconds(1), socketBudget: budget, onwardConnectionsPerChargePoint: 2))
         defer { Task { await harness.shutdown() } }
@@ -88,6 +90,29 @@ struct SocketBudgetTests {
         budget.flushReport(harness.logs.logger)
         #expect(Self.reports(harness) == 2)
         await admitted.close()
+    }
+
+    @Test("connections that never authenticate may use half the reserve; past that each gets a 503 at once")
+    func shedsAtAccept() async throws {
+        // 8 - 4 = 4 for charge points; connections in their handshake may take 2 more.
+        let budget = SocketBudget(limit: 8, reserve: 4)
+        let harness = try await ListenerHarness.start(config: Self.config, options: .init(
+            handshakeTimeout: .seconds(30), closeTimeout: .seconds(1), socketBudget: budget, overCapacityRetryAfter: 7))
+        defer { Task { await harness.shutdown() } }
+        var idle: [any Channel] = []
+        for _ in 0..<6 {
+            idle.append(try await ClientBootstrap(group: TransportFixtures.group).connect(host: "127.0.0.1", port: harness.port).get())
+        }
+        try await waitUntil("six connections to be accepted") { budget.counts.openChargePointConnections == 6 }
+        let answer = try await RawHTTPClient.send(port: harness.port, request: "")
+        #expect(answer.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"), "\(answer)")
+        #expect(answer.contains("Retry-After: 7\r\n"))
+        #expect(budget.counts.refusedChargePoints == 1)
+        for channel in idle { try await channel.close() }
+        try await waitUntil("the idle connections to be released") { budget.counts.openChargePointConnections == 0 }
+        let client = try await Self.connect(harness, "CP-1")
+        #expect(try await client.upgradeResponse().status == .switchingProtocols)
+        await client.close()
     }
 
     @Test("EMFILE, ENFILE, ENOBUFS and ENOMEM count as running out; other errors do not")
