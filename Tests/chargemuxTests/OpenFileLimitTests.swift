@@ -1,5 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
 import NIOPosix
 import Testing
 
@@ -37,7 +38,8 @@ struct OpenFileLimitTests {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 let text = self.text
-                if text.contains("\r\n\r\n") { return String(text.prefix { $0 != "\r" }) }
+                // "\r\n" is one Character in Swift: split on the string.
+                if text.contains("\r\n\r\n") { return text.components(separatedBy: "\r\n")[0] }
                 try await Task.sleep(for: .milliseconds(20))
             }
             throw CancellationError()
