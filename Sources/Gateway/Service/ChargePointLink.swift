@@ -21,7 +21,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var generation: Int
     /// Connectors by the policy's backend index.
     var connectors: [Int: BackendConnector] = [:]
-    var tick: RepeatedTask?
+    var tick: LinkTicks.Registration?
     var closed = false
     /// Whether the link has taken over (restored the session, connected onward); until then the
     /// charge point's messages are held while an older connection of it retires.
@@ -88,9 +88,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         let eventLoop = connection.eventLoop
         eventLoop.preconditionInEventLoop()
         let link = NIOLoopBound(WeakLink(self), eventLoop: eventLoop)
-        tick = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
-            link.value.link?.timePassed()
-        }
+        tick = context.ticks.register(on: eventLoop) { link.value.link?.timePassed() }
         // The listener accepts a new connection before it closes the one it replaces: the older
         // link retires first (its backend connections close, its snapshot is kept), so backends
         // never see two sessions of one charge point and this one goes on with its transactions.

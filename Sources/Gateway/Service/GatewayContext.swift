@@ -15,6 +15,8 @@ public struct GatewayContext: Sendable {
     public let snapshots: SessionSnapshots
     /// The link of each connected charge point, for a new connection to take over from.
     let links = ActiveLinks()
+    /// The links' once-a-second ticks: one timer per event loop.
+    let ticks = LinkTicks()
     /// How long a newly connected charge point's first messages wait for its backend connections
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.
@@ -27,15 +29,23 @@ public struct GatewayContext: Sendable {
     public let store: (any GatewayStore)?
     /// Backends' recent Accepted Authorize answers, for `offline.authorizeCacheTTL`.
     public let authorizeCache = AuthorizeCache()
+    /// The open-file budget: charge points are admitted while they and their onward connections
+    /// fit under the process's limit, and refused with 503 past it.
+    public let sockets: SocketBudget
 
+    /// - Parameter sockets: the open-file budget; by default from the process's soft limit now.
     public init(config: GatewayConfig, policies: PolicyStore, redactor: Redactor, logger: Logger,
                 backendOptions: BackendConnector.Options? = nil, initialConnectGrace: TimeAmount = .seconds(3),
-                store: (any GatewayStore)? = nil) {
+                store: (any GatewayStore)? = nil, sockets: SocketBudget? = nil) {
         self.config = config
         self.policies = policies
         self.redactor = redactor
         self.logger = logger
-        self.backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
+        let sockets = sockets ?? SocketBudget.forProcess()
+        self.sockets = sockets
+        var backendOptions = backendOptions ?? BackendConnector.Options(maxFrameSize: config.maxFrameSize)
+        if backendOptions.socketBudget == nil { backendOptions.socketBudget = sockets }
+        self.backendOptions = backendOptions
         self.snapshots = SessionSnapshots()
         self.initialConnectGrace = initialConnectGrace
         self.tls = TLSContexts(config: config, logger: logger)

@@ -19,6 +19,9 @@ public final class GatewayServer: Service, Sendable {
                 onListening: @escaping @Sendable ([SocketAddress]) -> Void = { _ in }) {
         self.context = context
         self.onListening = onListening
+        var listenerOptions = listenerOptions
+        listenerOptions.socketBudget = listenerOptions.socketBudget ?? context.sockets
+        listenerOptions.onwardConnectionsPerChargePoint = context.config.backends.count
         self.listener = ChargePointListener(
             config: context.config, options: listenerOptions, eventLoopGroup: eventLoopGroup, logger: context.logger,
             tls: context.tls,
@@ -30,9 +33,12 @@ public final class GatewayServer: Service, Sendable {
         if !context.tls.isLoaded { try context.tls.load() }
         let addresses = try await listener.start()
         let policy = context.policies.current.policy
+        let budget = listener.socketBudget
         context.logger.info("gateway started", metadata: [
             "policy": "\(policy.name)", "policyHash": "\(policy.sourceHash)",
             "backends": "\(policy.backends.joined(separator: ","))",
+            "openFileLimit": "\(budget.limit)",
+            "chargePointCapacity": "\(budget.capacity(onward: context.config.backends.count))",
         ])
         onListening(addresses)
         return addresses
@@ -41,8 +47,16 @@ public final class GatewayServer: Service, Sendable {
     /// Stops listening and closes every charge point connection.
     public func shutdown() async {
         await listener.shutdown()
-        context.logger.info("gateway stopped")
+        let counts = listener.socketBudget.counts
+        context.logger.info("gateway stopped", metadata: [
+            "refusedAtLimit": "\(counts.refusedChargePoints)", "acceptFailures": "\(counts.acceptFailures)",
+            "backendConnectFailures": "\(counts.backendConnectFailures)",
+        ])
     }
+
+    /// The open-file budget and what it has counted: charge points refused at the limit, accept
+    /// and backend connect failures for want of descriptors.
+    public var sockets: SocketBudget { listener.socketBudget }
 
     /// Re-reads the policy: a valid one replaces the old between messages, an invalid one is
     /// refused with its diagnostics and the old one keeps running. Then re-reads the certificates
@@ -103,6 +117,8 @@ public final class GatewayServer: Service, Sendable {
                     while !Task.isCancelled {
                         try? await Task.sleep(for: .seconds(60))
                         if !Task.isCancelled { await self.expireQueues() }
+                        // The end of a burst of refusals at the open-file limit is logged too.
+                        self.listener.socketBudget.flushReport(self.context.logger)
                     }
                 }
                 // Wait for graceful shutdown, then stop the signal loop.

@@ -45,13 +45,21 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     public let recognisesRetransmissions: Bool
     /// The answers given, by charge point and message id, when retransmissions are recognised.
     private var answered: [String: OCPPFrame] = [:]
+    /// Answers a CALL in place of the central system's own answer when it returns a payload
+    /// (`nil`: answer as usual); on the connection's event loop, outside the lock. Such calls are
+    /// not recorded and not observed. `chargemux loadtest --serve-backends` answers its control
+    /// queries with it.
+    public typealias CallResponder = @Sendable (_ chargePoint: String, _ action: String, _ payload: JSONValue) -> JSONValue?
+    private let responder: CallResponder?
 
     public init(name: String, version: OCPPVersion = .v16, transactionIdBase: Int = 1000, rejectedIdTags: Set<String> = [],
                 bootStatus: String = "Accepted", heartbeatInterval: Int = 300, silent: Bool = false,
-                recordsFrames: Bool = true, recognisesRetransmissions: Bool = false, onCall: CallObserver? = nil) {
+                recordsFrames: Bool = true, recognisesRetransmissions: Bool = false, onCall: CallObserver? = nil,
+                responder: CallResponder? = nil) {
         self.recordsFrames = recordsFrames
         self.recognisesRetransmissions = recognisesRetransmissions
         self.onCall = onCall
+        self.responder = responder
         self.name = name
         self.version = version
         self.catalog = OCPPCatalog.forVersion(version)
@@ -73,6 +81,10 @@ public final class SimulatedCentralSystem: @unchecked Sendable {
     /// Records a frame from `chargePoint` and returns the answer to send, if it was a CALL (and
     /// the central system is not silent).
     public func handle(_ frame: OCPPFrame, from chargePoint: String, now: Date = Date()) -> OCPPFrame? {
+        if let responder, case .call(let id, let action, let payload) = frame,
+           let result = responder(chargePoint, action, payload) {
+            return .callResult(id: id, payload: result)
+        }
         let answer: OCPPFrame? = lock.withLock {
             if recordsFrames { log.append(Received(chargePoint: chargePoint, frame: frame)) }
             guard !silent, case .call(let id, let action, let payload) = frame else { return nil }

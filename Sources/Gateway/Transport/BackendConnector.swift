@@ -53,14 +53,18 @@ public final class BackendConnector: Sendable {
         public var pingInterval: TimeAmount?
         /// The largest message accepted from the backend, in bytes.
         public var maxFrameSize: Int
+        /// Where connection attempts that fail for want of file descriptors are counted (and
+        /// logged, rate-limited); `nil`: they are only logged at `debug` like other failures.
+        public var socketBudget: SocketBudget?
 
         /// Options with the given values; the defaults suit production.
         public init(
             backoff: Backoff = Backoff(), connectTimeout: TimeAmount = .seconds(10),
             handshakeTimeout: TimeAmount = .seconds(10), closeTimeout: TimeAmount = .seconds(5),
             stallTimeout: TimeAmount = .seconds(30), pingInterval: TimeAmount? = nil,
-            maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize
+            maxFrameSize: Int = GatewayConfig.defaultMaxFrameSize, socketBudget: SocketBudget? = nil
         ) {
+            self.socketBudget = socketBudget
             self.stallTimeout = stallTimeout
             self.pingInterval = pingInterval
             self.backoff = backoff
@@ -239,6 +243,7 @@ public final class BackendConnector: Sendable {
                     }
                     channel.closeFuture.whenComplete { [self] _ in self.channelClosed(channel) }
                 case .failure(let error):
+                    if SocketBudget.isExhaustion(error) { options.socketBudget?.backendConnectFailed(logger: logger) }
                     attemptFailed(reason: "connect failed: \(error)")
                 }
             }

@@ -32,7 +32,9 @@ extension ChargePointListener {
         let protocolErrorHandler = HTTPServerProtocolErrorHandler()
         let handshake = OCPPHandshakeHandler(
             listener: listener, config: config, supportedVersions: options.supportedVersions,
-            rateLimiter: rateLimiter, logger: logger, handshakeTimeout: options.handshakeTimeout
+            rateLimiter: rateLimiter, logger: logger, handshakeTimeout: options.handshakeTimeout,
+            admission: .init(budget: socketBudget, onward: options.onwardConnectionsPerChargePoint,
+                             retryAfterSeconds: options.overCapacityRetryAfter)
         )
         let fallback = HTTPFallbackHandler()
         let loopBoundHandshake = NIOLoopBound(handshake, eventLoop: channel.eventLoop)

@@ -36,13 +36,31 @@ public final class ChargePointListener: Sendable {
         public var pingInterval: TimeAmount?
         /// The limits on failed attempts per source address.
         public var rateLimit: AttemptRateLimiter.Configuration
+        /// The open-file budget connections are admitted against; `nil`: one from the process's
+        /// limit at ``ChargePointListener/init(config:options:eventLoopGroup:logger:tls:sessionFactory:)``.
+        public var socketBudget: SocketBudget?
+        /// The backend connections each admitted charge point may open (the gateway: its number
+        /// of backends), counted against ``socketBudget``.
+        public var onwardConnectionsPerChargePoint: Int
+        /// The `Retry-After` (seconds) of a 503 at the open-file limit.
+        public var overCapacityRetryAfter: Int
+        /// The listening sockets' accept backlog (the system caps it at `net.core.somaxconn`):
+        /// room for connections that arrive faster than they are accepted, as when a whole site
+        /// reconnects at once.
+        public var backlog: Int
 
         /// Options; the defaults accept OCPP 1.6 only.
         public init(
             supportedVersions: [OCPPVersion] = [.v16], handshakeTimeout: TimeAmount = .seconds(10),
             closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
-            pingInterval: TimeAmount? = nil, rateLimit: AttemptRateLimiter.Configuration = .default
+            pingInterval: TimeAmount? = nil, rateLimit: AttemptRateLimiter.Configuration = .default,
+            socketBudget: SocketBudget? = nil, onwardConnectionsPerChargePoint: Int = 0, overCapacityRetryAfter: Int = 60,
+            backlog: Int = 1024
         ) {
+            self.socketBudget = socketBudget
+            self.onwardConnectionsPerChargePoint = onwardConnectionsPerChargePoint
+            self.overCapacityRetryAfter = overCapacityRetryAfter
+            self.backlog = backlog
             self.pingInterval = pingInterval
             self.supportedVersions = supportedVersions
             self.handshakeTimeout = handshakeTimeout
@@ -59,6 +77,8 @@ public final class ChargePointListener: Sendable {
     public let registry = ConnectionRegistry()
     /// The failed-attempt limiter shared by all listeners.
     public let rateLimiter: AttemptRateLimiter
+    /// The open-file budget charge points are admitted against.
+    public let socketBudget: SocketBudget
 
     let config: GatewayConfig
     let options: Options
@@ -91,6 +111,7 @@ public final class ChargePointListener: Sendable {
         self.logger = logger
         self.sessionFactory = sessionFactory
         self.rateLimiter = AttemptRateLimiter(configuration: options.rateLimit)
+        self.socketBudget = options.socketBudget ?? SocketBudget.forProcess()
     }
 
     /// Binds every listener and returns the bound addresses, in `config.listeners` order (port 0
@@ -157,13 +178,26 @@ public final class ChargePointListener: Sendable {
     }
 
     private func bind(_ listener: GatewayConfig.Listener, index: Int) async throws -> any Channel {
-        try await ServerBootstrap(group: eventLoopGroup)
-            .serverChannelOption(.backlog, value: 256)
+        let budget = socketBudget
+        let logger = logger
+        return try await ServerBootstrap(group: eventLoopGroup)
+            .serverChannelOption(.backlog, value: Int32(clamping: options.backlog))
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    // Out of descriptors, `accept` fails until some are closed: pause accepting
+                    // (the connections wait in the backlog) instead of retrying in a busy loop.
+                    try channel.pipeline.syncOperations.addHandler(AcceptFailureHandler(budget: budget, logger: logger))
+                }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try self.trackChild(channel)
+                    guard try self.trackChild(channel) else {
+                        try self.socketBudget.shed(channel, retryAfterSeconds: self.options.overCapacityRetryAfter,
+                                                   logger: self.logger)
+                        return
+                    }
                     try self.configureChargePointPipeline(channel: channel, listener: listener, index: index)
                 }
             }
@@ -171,17 +205,21 @@ public final class ChargePointListener: Sendable {
             .get()
     }
 
-    private func trackChild(_ channel: any Channel) throws {
+    /// Tracks a new connection; returns false if it is over the open-file budget (see
+    /// ``SocketBudget/track(_:)``).
+    private func trackChild(_ channel: any Channel) throws -> Bool {
         let key = ObjectIdentifier(channel)
         let accepting = lifecycle.withLockedValue { state -> Bool in
             if case .running = state { return true }
             return false
         }
         guard accepting else { throw ChannelError.ioOnClosedChannel }
+        let admitted = socketBudget.track(channel)
         children.withLockedValue { $0[key] = channel }
         channel.closeFuture.whenComplete { [children] _ in
             children.withLockedValue { $0[key] = nil }
         }
+        return admitted
     }
 
     /// Runs on the connection's event loop once the upgrade response has been sent.

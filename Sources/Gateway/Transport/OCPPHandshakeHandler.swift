@@ -32,13 +32,24 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
     private let rateLimiter: AttemptRateLimiter
     private let logger: Logger
     private let handshakeTimeout: TimeAmount
+    private let admission: Admission?
     private var state = State.awaitingHead
+
+    /// Whether an authenticated charge point fits under the open-file limit.
+    struct Admission {
+        var budget: SocketBudget
+        /// Backend connections each charge point may open.
+        var onward: Int
+        /// The `Retry-After` of a refusal, in seconds.
+        var retryAfterSeconds: Int
+    }
     private var timeout: Scheduled<Void>?
 
     init(
         listener: GatewayConfig.Listener, config: GatewayConfig, supportedVersions: [OCPPVersion],
-        rateLimiter: AttemptRateLimiter, logger: Logger, handshakeTimeout: TimeAmount
+        rateLimiter: AttemptRateLimiter, logger: Logger, handshakeTimeout: TimeAmount, admission: Admission? = nil
     ) {
+        self.admission = admission
         self.listener = listener
         self.config = config
         self.supportedVersions = supportedVersions
@@ -81,6 +92,10 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
                 clientCertificate: Self.clientCertificate(of: context.channel)
             ) {
             case .accept(let id, let version):
+                if let admission, !admission.budget.admit(context.channel, onward: admission.onward, logger: logger) {
+                    refuse(.overCapacity(id: id, retryAfterSeconds: admission.retryAfterSeconds), context: context)
+                    return
+                }
                 // The timeout keeps running until the upgrade removes this handler, so a request
                 // whose end never arrives cannot hold the connection open either.
                 state = .accepted
@@ -133,8 +148,12 @@ final class OCPPHandshakeHandler: ChannelInboundHandler, RemovableChannelHandler
             "status": "\(refusal.status.code)",
         ]
         if let id = refusal.chargePointId { metadata["chargePointId"] = "\(id)" }
-        // A flood from a rate-limited address must not flood the log as well.
-        let level: Logger.Level = if case .rateLimited = refusal { .debug } else { .notice }
+        // A flood from a rate-limited address must not flood the log as well; refusals at the
+        // open-file limit are reported in summary by the SocketBudget.
+        let level: Logger.Level = switch refusal {
+        case .rateLimited, .overCapacity: .debug
+        default: .notice
+        }
         logger.log(level: level, "refused charge point connection: \(refusal.logDescription)", metadata: metadata)
         Self.writeRefusal(refusal, context: context)
     }

@@ -45,6 +45,9 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
     case noSupportedSubprotocol(id: String)
     /// Too many failed attempts from the caller's address: 429.
     case rateLimited(retryAfterSeconds: Int)
+    /// The gateway is at its open-file limit: the charge point and its onward connections would
+    /// not fit (``SocketBudget``): 503 with `Retry-After`.
+    case overCapacity(id: String, retryAfterSeconds: Int)
 
     /// The response status.
     public var status: HTTPResponseStatus {
@@ -56,6 +59,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .unauthorized: .unauthorized
         case .insecureNotAllowed, .securityProfileUnavailable, .certificateRejected: .forbidden
         case .rateLimited: .tooManyRequests
+        case .overCapacity: .serviceUnavailable
         }
     }
 
@@ -66,7 +70,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .notWebSocket: [("Upgrade", "websocket")]
         case .unsupportedWebSocketVersion: [("Sec-WebSocket-Version", "13")]
         case .unauthorized: [("WWW-Authenticate", "Basic realm=\"chargemux\"")]
-        case .rateLimited(let seconds): [("Retry-After", String(seconds))]
+        case .rateLimited(let seconds), .overCapacity(_, let seconds): [("Retry-After", String(seconds))]
         default: []
         }
     }
@@ -84,14 +88,15 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .certificateRejected: "client certificate not accepted for this charge point"
         case .noSupportedSubprotocol: "no supported OCPP subprotocol offered"
         case .rateLimited: "too many failed attempts"
+        case .overCapacity: "the gateway is at its connection limit; try again later"
         }
     }
 
     /// Whether the refusal counts as a failed attempt for rate limiting: everything except the
-    /// rate limiting itself and the listener's own misconfiguration.
+    /// rate limiting itself, the listener's own misconfiguration and the gateway being full.
     public var countsAsFailedAttempt: Bool {
         switch self {
-        case .rateLimited, .insecureNotAllowed, .securityProfileUnavailable: false
+        case .rateLimited, .insecureNotAllowed, .securityProfileUnavailable, .overCapacity: false
         default: true
         }
     }
@@ -112,6 +117,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
         case .certificateRejected(_, let problem): problem.rawValue
         case .noSupportedSubprotocol: "no supported ocpp subprotocol offered"
         case .rateLimited: "rate limited"
+        case .overCapacity: "at the open-file limit"
         }
     }
 
@@ -119,7 +125,7 @@ public enum OCPPUpgradeRefusal: Sendable, Equatable, Error {
     public var chargePointId: String? {
         switch self {
         case .unknownChargePoint(let id), .unauthorized(let id, _), .noSupportedSubprotocol(let id),
-             .certificateRejected(let id, _): id
+             .certificateRejected(let id, _), .overCapacity(let id, _): id
         default: nil
         }
     }

@@ -13,6 +13,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Refuses to start on any problem in the config or the policy, saying which file, line and key.
             SIGHUP (or `chargemux reload`) re-reads the policy; SIGTERM and SIGINT stop it gracefully.
+            Raises its open-file limit to the hard limit: each charge point takes one descriptor, plus one per
+            backend; past the limit new charge points are refused with 503.
             """)
 
     @Option(name: .long, help: ArgumentHelp("The gateway config.", valueName: "gateway.yaml"))
@@ -29,6 +31,10 @@ struct RunCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "chargemux")
+        // Each charge point costs 1 + (backends) descriptors: take all the system allows.
+        if let raised = FileDescriptorLimit.raiseToHard() {
+            logger.info("open-file limit", metadata: ["before": "\(raised.before)", "now": "\(raised.after)"])
+        }
         let context: GatewayContext
         do {
             context = try GatewayLauncher.prepare(configPath: config, logger: logger)

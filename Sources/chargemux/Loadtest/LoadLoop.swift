@@ -49,13 +49,20 @@ final class LoadLoop: @unchecked Sendable {
     private let callTimeoutNanos: UInt64
     /// Rate mode: calls that are due.
     private var allowance = 0
+    /// What the charge points send.
+    let profile: LoadProfile
+    /// `idle`: nanoseconds between a charge point's calls (half the interval).
+    private let idleSpacingNanos: UInt64
+    private var idleTicker: RepeatedTask?
     var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
     var disconnects = 0
     let connectedCount: NIOLockedValueBox<Int>
 
     init(eventLoop: any EventLoop, window: Int, budget: Int, rate: Double?, callTimeout: Double,
-         connectedCount: NIOLockedValueBox<Int>) {
+         connectedCount: NIOLockedValueBox<Int>, profile: LoadProfile = .mix, interval: Double = 60) {
         self.eventLoop = eventLoop
+        self.profile = profile
+        self.idleSpacingNanos = max(1, UInt64(interval * 1e9 / 2))
         self.window = max(1, window)
         self.remaining = budget
         self.rate = rate
@@ -78,6 +85,11 @@ final class LoadLoop: @unchecked Sendable {
         timeoutChecker = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [self] _ in
             checkTimeouts()
         }
+        if profile == .idle {
+            idleTicker = eventLoop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [self] _ in
+                tickIdle()
+            }
+        }
         pump()
     }
 
@@ -87,6 +99,8 @@ final class LoadLoop: @unchecked Sendable {
         running = false
         ticker?.cancel()
         ticker = nil
+        idleTicker?.cancel()
+        idleTicker = nil
     }
 
     /// After the drain: gives up on what is still in flight.
@@ -154,11 +168,37 @@ final class LoadLoop: @unchecked Sendable {
         }
         while inFlight < window, remaining > 0, rate == nil || allowance > 0, let next = idle.popFirst() {
             let chargePoint = chargePoints[next]
+            // `idle`: after its boot a charge point sends when its time comes (`tickIdle`).
+            if profile == .idle, chargePoint.booted { continue }
             guard chargePoint.sendNext(now: Self.now()) else { continue }
             inFlight += 1
             remaining -= 1
             sent += 1
             if rate != nil { allowance -= 1 }
+        }
+        if remaining <= 0 { stop() }
+    }
+
+    /// `idle`: sends the calls that are due. A booted charge point's first call comes at a random
+    /// point of the first interval, so that the charge points' calls spread evenly over it; then
+    /// one every half interval (a late call does not make the next one early).
+    private func tickIdle() {
+        guard running else { return }
+        let now = Self.now()
+        if now >= stopNanos {
+            stop()
+            return
+        }
+        for chargePoint in chargePoints where remaining > 0 && chargePoint.booted {
+            guard let due = chargePoint.nextDue else {
+                chargePoint.nextDue = now + UInt64.random(in: 0..<(2 * idleSpacingNanos))
+                continue
+            }
+            guard due <= now, chargePoint.sendNext(now: now) else { continue }
+            inFlight += 1
+            remaining -= 1
+            sent += 1
+            chargePoint.nextDue = max(due + idleSpacingNanos, now + idleSpacingNanos / 2)
         }
         if remaining <= 0 { stop() }
     }
@@ -190,6 +230,8 @@ final class LoadChargePoint: BackendConnectorDelegate {
     private var cycleStep = 0
     private var transactionId: Int?
     private var call: (seq: Int, action: LoadAction, sentAt: UInt64)?
+    /// `idle` profile: when the next call is due (`nil`: not scheduled yet).
+    var nextDue: UInt64?
     /// Markers of the calls answered with a CALLRESULT (all but Heartbeat), and Heartbeats answered.
     private(set) var delivered: [(marker: Int, action: LoadAction)] = []
     private(set) var heartbeats = 0
@@ -202,6 +244,9 @@ final class LoadChargePoint: BackendConnectorDelegate {
     }
 
     var inFlightSince: UInt64? { call?.sentAt }
+
+    /// Whether the boot calls of the current connection have been sent.
+    var booted: Bool { bootStep >= LoadScenario.boot.count }
 
     /// Forgets the call in flight (timed out); returns its action.
     func abandonCall() -> LoadAction? {
@@ -216,6 +261,9 @@ final class LoadChargePoint: BackendConnectorDelegate {
         if bootStep < LoadScenario.boot.count {
             step = LoadScenario.boot[bootStep]
             bootStep += 1
+        } else if loop.profile == .idle {
+            step = LoadScenario.idleCycle[cycleStep % LoadScenario.idleCycle.count]
+            cycleStep = (cycleStep + 1) % LoadScenario.idleCycle.count
         } else {
             repeat {
                 step = LoadScenario.cycle[cycleStep]
@@ -223,7 +271,7 @@ final class LoadChargePoint: BackendConnectorDelegate {
             } while step.action.needsTransaction && transactionId == nil
         }
         seq += 1
-        let text = LoadScenario.text(step, seq: seq, transactionId: transactionId ?? 0)
+        let text = LoadScenario.text(step, seq: seq, transactionId: loop.profile == .idle ? nil : transactionId ?? 0)
         if step.action == .stopTransaction { transactionId = nil }
         call = (seq, step.action, now)
         guard connector.send(text: text) else {

@@ -57,10 +57,15 @@ enum LoadScenario {
         LoadStep(action: .dataTransfer),
     ]
 
+    /// The `idle` profile's cycle, one call per half interval: a heartbeat, then meter readings
+    /// outside any transaction.
+    static let idleCycle: [LoadStep] = [LoadStep(action: .heartbeat), LoadStep(action: .meterValues)]
+
     static let timestamp = "2026-11-21T08:00:00Z"
 
-    /// The CALL's text; `seq` is message id and marker.
-    static func text(_ step: LoadStep, seq: Int, transactionId: Int) -> String {
+    /// The CALL's text; `seq` is message id and marker. MeterValues without a `transactionId`
+    /// (`nil`) are outside any transaction.
+    static func text(_ step: LoadStep, seq: Int, transactionId: Int?) -> String {
         let id = String(seq)
         switch step.action {
         case .bootNotification:
@@ -77,11 +82,12 @@ enum LoadScenario {
             return #"[2,""# + id + #"","StartTransaction",{"connectorId":1,"idTag":"T"# + id + #"","meterStart":"# + id
                 + #","timestamp":""# + timestamp + #""}]"#
         case .meterValues:
-            return #"[2,""# + id + #"","MeterValues",{"connectorId":1,"transactionId":"# + String(transactionId)
+            let transaction = transactionId.map { #","transactionId":"# + String($0) } ?? ""
+            return #"[2,""# + id + #"","MeterValues",{"connectorId":1"# + transaction
                 + #","meterValue":[{"timestamp":""# + timestamp + #"","sampledValue":[{"value":""# + id + #""}]}]}]"#
         case .stopTransaction:
             return #"[2,""# + id + #"","StopTransaction",{"meterStop":"# + id + #","timestamp":""# + timestamp
-                + #"","transactionId":"# + String(transactionId) + "}]"
+                + #"","transactionId":"# + String(transactionId ?? 0) + "}]"
         case .dataTransfer:
             return #"[2,""# + id + #"","DataTransfer",{"vendorId":"chargemux.loadtest","messageId":""# + id + #"","data":"x"}]"#
         }

@@ -48,6 +48,9 @@ final class Loadtest: @unchecked Sendable {
         guard options.duration > 0, options.duration <= 24 * 3600 else {
             throw LoadtestUsageError(description: "--duration must be positive and at most 24h")
         }
+        guard options.interval > 0, options.interval <= 24 * 3600 else {
+            throw LoadtestUsageError(description: "--interval must be positive and at most 24h")
+        }
     }
 
     func run() async throws -> LoadtestReport {
@@ -55,46 +58,46 @@ final class Loadtest: @unchecked Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, options.threads))
         var logger = Logger(label: "chargemux.loadtest")
         logger.logLevel = .critical
-        var servers: [SimulatedBackendServer] = []
+        var backends: (any LoadBackendView)?
         var loops: [LoadLoop] = []
         do {
-            let report = try await run(group: group, logger: logger, servers: &servers, loops: &loops)
-            await shutdown(group: group, servers: servers, loops: loops)
+            let report = try await run(group: group, logger: logger, backends: &backends, loops: &loops)
+            await shutdown(group: group, backends: backends, loops: loops)
             return report
         } catch {
-            await shutdown(group: group, servers: servers, loops: loops)
+            await shutdown(group: group, backends: backends, loops: loops)
             throw error
         }
     }
 
-    private func shutdown(group: MultiThreadedEventLoopGroup, servers: [SimulatedBackendServer], loops: [LoadLoop]) async {
+    private func shutdown(group: MultiThreadedEventLoopGroup, backends: (any LoadBackendView)?, loops: [LoadLoop]) async {
         for loop in loops {
             let connectors = (try? await loop.eventLoop.submit { loop.chargePoints.compactMap(\.connector) }.get()) ?? []
             for connector in connectors { connector.stop() }
             for connector in connectors { _ = try? await connector.stop().get() }
         }
-        for server in servers { await server.shutdown() }
+        await backends?.shutdown()
         try? await group.shutdownGracefully()
     }
 
-    private func run(group: MultiThreadedEventLoopGroup, logger: Logger, servers: inout [SimulatedBackendServer],
+    private func run(group: MultiThreadedEventLoopGroup, logger: Logger, backends: inout (any LoadBackendView)?,
                      loops: inout [LoadLoop]) async throws -> LoadtestReport {
-        // The backends.
-        let tallies = options.backendPorts.map { BackendTally(port: $0) }
-        for (offset, tally) in tallies.enumerated() {
-            let system = SimulatedCentralSystem(name: "backend\(offset + 1)", transactionIdBase: (offset + 1) * 1_000_000,
-                                                recordsFrames: false,
-                                                onCall: { tally.observe(chargePoint: $0, action: $1, payload: $2, answer: $3) })
-            let server = SimulatedBackendServer(system: system, host: "127.0.0.1", port: tally.port, eventLoopGroup: group,
-                                                logger: logger)
-            do {
-                _ = try await server.start()
-            } catch {
-                throw LoadtestFailure(description: "cannot listen on 127.0.0.1:\(tally.port): \(error)")
-            }
-            servers.append(server)
+        // The backends: here, or in a `--serve-backends` process.
+        let served: LoadBackendServers?
+        let view: any LoadBackendView
+        let listing = options.backendPorts.map { "127.0.0.1:\($0)" }.joined(separator: ", ")
+        if options.externalBackends {
+            view = try await RemoteLoadBackends.connect(ports: options.backendPorts, eventLoopGroup: group, logger: logger,
+                                                        timeout: 10)
+            served = nil
+            progress("asking the backends on \(listing) (another process) what they get")
+        } else {
+            let servers = try await LoadBackendServers.start(ports: options.backendPorts, eventLoopGroup: group, logger: logger)
+            view = servers
+            served = servers
+            progress("backends listening on \(listing)")
         }
-        progress("backends listening on \(options.backendPorts.map { "127.0.0.1:\($0)" }.joined(separator: ", "))")
+        backends = view
 
         // The charge points, spread over the loops; every loop gets at least one call of the window.
         let loopCount = min(options.threads, options.chargePoints, options.window)
@@ -106,8 +109,9 @@ final class Loadtest: @unchecked Sendable {
                 eventLoop: group.next(), window: share(options.window),
                 budget: budget == Int.max ? Int.max : share(budget),
                 rate: options.rate.map { $0 / Double(loopCount) }, callTimeout: options.callTimeout,
-                connectedCount: connectedCount))
+                connectedCount: connectedCount, profile: options.profile, interval: options.interval))
         }
+        let connectStarted = ContinuousClock.now
         var ids: [String] = []
         for index in 0..<options.chargePoints {
             let loop = loops[index % loopCount]
@@ -136,16 +140,27 @@ final class Loadtest: @unchecked Sendable {
         progress("connecting \(options.chargePoints) charge points to \(options.target.absoluteString)/{id}")
 
         // Wait for the charge points, and for their links to the backends that should see them.
-        let expected = options.expect == .all ? servers : Array(servers.prefix(1))
-        let setupDeadline = Date().addingTimeInterval(options.connectTimeout)
-        while Date() < setupDeadline {
+        let expectedCount = options.expect == .all ? options.backendPorts.count : 1
+        let setupDeadline = ContinuousClock.now + .seconds(options.connectTimeout)
+        var connectSeconds: Double?
+        var linkSeconds: Double?
+        while ContinuousClock.now < setupDeadline {
             let connected = connectedCount.withLockedValue { $0 }
-            let linked = expected.allSatisfy { $0.connectedChargePoints.count >= options.chargePoints }
-            if connected >= options.chargePoints && linked { break }
+            if connected >= options.chargePoints, connectSeconds == nil {
+                connectSeconds = Self.seconds(ContinuousClock.now - connectStarted)
+            }
+            if connectSeconds != nil {
+                let linked = try await view.connectedCounts().prefix(expectedCount).allSatisfy { $0 >= options.chargePoints }
+                if linked {
+                    linkSeconds = Self.seconds(ContinuousClock.now - connectStarted)
+                    break
+                }
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         let connectedAtStart = connectedCount.withLockedValue { $0 }
-        progress("\(connectedAtStart) of \(options.chargePoints) connected; sending for up to \(options.duration) s")
+        let timing = linkSeconds.map { String(format: " in %.2f s (links to the backends included)", $0) } ?? ""
+        progress("\(connectedAtStart) of \(options.chargePoints) connected\(timing); sending for up to \(options.duration) s")
 
         // Traffic.
         let started = ContinuousClock.now
@@ -153,9 +168,12 @@ final class Loadtest: @unchecked Sendable {
             let duration = options.duration
             try await loop.eventLoop.submit { loop.start(duration: duration) }.get()
         }
-        let firstServer = servers[0]
         let callsUntil = started + .seconds(options.duration)
-        let backendCalls = Task { await self.backendCalls(from: firstServer, to: ids, until: callsUntil) }
+        let backendCalls = Task { () -> [String: CallStats] in
+            // Backend calls need the backend in this process; an idle site gets none.
+            guard let first = served?.servers.first, options.profile == .mix else { return [:] }
+            return await self.backendCalls(from: first, to: ids, until: callsUntil)
+        }
         // Until every loop stopped sending and its calls came back (or the drain time is over).
         let drainDeadline = started + .seconds(options.duration + options.callTimeout + 1)
         while ContinuousClock.now < drainDeadline {
@@ -167,8 +185,7 @@ final class Loadtest: @unchecked Sendable {
             if !busy { break }
             try await Task.sleep(for: .milliseconds(10))
         }
-        let elapsed = ContinuousClock.now - started
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = Self.seconds(ContinuousClock.now - started)
         backendCalls.cancel()
         let backendStats = await backendCalls.value
         var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
@@ -185,26 +202,33 @@ final class Loadtest: @unchecked Sendable {
         }
 
         // Let the copies that trail the answers arrive, then compare.
-        let expectedTallies = options.expect == .all ? tallies : Array(tallies.prefix(1))
         let settleDeadline = Date().addingTimeInterval(3)
         var undelivered: [Int: Int] = [:]
+        var records: [[String: BackendTally.ChargePointRecord]] = []
         repeat {
-            undelivered = Dictionary(uniqueKeysWithValues: expectedTallies.map { ($0.port, Self.missing(in: $0, delivered: delivered)) })
+            records = try await view.records(of: ids)
+            undelivered = Dictionary(uniqueKeysWithValues: zip(options.backendPorts, records).prefix(expectedCount).map {
+                ($0.0, Self.missing(in: $0.1, delivered: delivered))
+            })
             if undelivered.values.allSatisfy({ $0 == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         } while Date() < settleDeadline
-        let unexpected = tallies.dropFirst(expectedTallies.count).reduce(0) { $0 + $1.totalCalls }
-        let wrongIds = tallies.reduce(0) { total, tally in total + tally.snapshot.values.reduce(0) { $0 + $1.wrongTransactionIds } }
+        let unexpected = try await view.totalCalls().dropFirst(expectedCount).reduce(0, +)
+        let wrongIds = records.reduce(0) { total, records in total + records.values.reduce(0) { $0 + $1.wrongTransactionIds } }
 
         return LoadtestReport(
             options: options, seconds: seconds, connected: connectedAtStart, actions: stats, backendCalls: backendStats,
-            disconnects: disconnects, undeliveredByBackend: undelivered, unexpected: unexpected, wrongTransactionIds: wrongIds)
+            disconnects: disconnects, undeliveredByBackend: undelivered, unexpected: unexpected, wrongTransactionIds: wrongIds,
+            connectSeconds: connectSeconds, linkSeconds: linkSeconds)
     }
 
-    /// Calls a backend should have got and did not.
-    static func missing(in tally: BackendTally,
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Calls a backend should have got and did not, given its `records` per charge point.
+    static func missing(in records: [String: BackendTally.ChargePointRecord],
                         delivered: [String: (markers: [(marker: Int, action: LoadAction)], heartbeats: Int)]) -> Int {
-        let records = tally.snapshot
         var missing = 0
         for (chargePoint, sent) in delivered {
             let record = records[chargePoint]

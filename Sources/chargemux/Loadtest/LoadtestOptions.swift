@@ -36,6 +36,13 @@ struct LoadtestOptions: Sendable {
     var backendCallsPerSecond: Double = 10
     /// Event loop threads; by default one per core.
     var threads: Int = System.coreCount
+    /// What the charge points send.
+    var profile: LoadProfile = .mix
+    /// `idle`: seconds between a charge point's Heartbeats (and between its MeterValues).
+    var interval: Double = 60
+    /// The backends run in a process of their own (`--serve-backends`) and are asked over
+    /// ``LoadControl`` what they got; the load test starts none and sends no backend calls.
+    var externalBackends = false
 
     /// `LT0001`, `LT0002`, ...
     static func chargePointId(_ index: Int) -> String {

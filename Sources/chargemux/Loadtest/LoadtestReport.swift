@@ -22,6 +22,13 @@ struct LoadtestReport: Sendable {
     /// MeterValues and StopTransaction a backend got with a transaction id it never assigned to
     /// that charge point.
     let wrongTransactionIds: Int
+    /// Seconds from the first charge point's connect to the moment all were connected (`nil`:
+    /// not all of them within the connect timeout).
+    var connectSeconds: Double? = nil
+    /// Seconds from the first charge point's connect to the moment all were connected and every
+    /// backend that should see them had them connected too (through the gateway: its onward
+    /// links); `nil`: not within the connect timeout.
+    var linkSeconds: Double? = nil
 
     /// Charge point calls answered with a CALLRESULT.
     var messages: Int { actions.reduce(0) { $0 + $1.answered } }
@@ -86,8 +93,11 @@ struct LoadtestReport: Sendable {
             ("target", .string(options.target.absoluteString)),
             ("backends", .array(options.backendPorts.map { .integer($0) })),
             ("expect", .string(options.expect.rawValue)),
+            ("profile", .string(options.profile.rawValue)),
             ("chargePoints", .integer(options.chargePoints)),
             ("connected", .integer(connected)),
+            ("connectSeconds", connectSeconds.map { .number(String(format: "%.3f", $0)) } ?? .null),
+            ("linkSeconds", linkSeconds.map { .number(String(format: "%.3f", $0)) } ?? .null),
             ("seconds", .number(String(format: "%.3f", seconds))),
             ("messages", .integer(messages)),
             ("messagesPerSecond", .number(String(format: "%.1f", messagesPerSecond))),
@@ -129,6 +139,8 @@ struct LoadtestReport: Sendable {
         var lines = [
             "loadtest: \(connected)/\(options.chargePoints) charge points → \(options.target.absoluteString), backends "
                 + options.backendPorts.map(String.init).joined(separator: ",") + " (expect \(options.expect.rawValue))",
+            "connected in " + (connectSeconds.map { String(format: "%.2f s", $0) } ?? "-") + ", with the backends' links in "
+                + (linkSeconds.map { String(format: "%.2f s", $0) } ?? "-") + " (profile \(options.profile.rawValue))",
             "\(messages) messages in \(String(format: "%.2f", seconds)) s: \(String(format: "%.1f", messagesPerSecond)) msg/s",
             "",
             pad("action", 22) + padLeft("count", 9) + padLeft("errors", 7) + ["p50 ms", "p99 ms", "p99.9 ms", "max ms"]
