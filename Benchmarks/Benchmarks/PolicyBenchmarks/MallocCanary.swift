@@ -11,7 +11,7 @@ enum MallocCanary {
     }
 
     static func register() {
-        Benchmark("malloc canary, 1 object per iteration", configuration: .init(scalingFactor: .kilo, maxDuration: .seconds(1))) {
+        Benchmark("malloc-canary.one-object-per-iteration", configuration: .init(scalingFactor: .kilo, maxDuration: .seconds(1))) {
             benchmark in
             for index in benchmark.scaledIterations {
                 blackHole(Box(index))

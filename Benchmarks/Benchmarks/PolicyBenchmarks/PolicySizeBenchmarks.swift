@@ -11,7 +11,7 @@ enum PolicySizeBenchmarks {
         for size in [10, 100, 1_000, 10_000] {
             let policy = Fixtures.compile(SourceFile(path: "bystanders-\(size).policy", text: BystanderPolicy.generate(rules: size)))
             let view = ChargePointPolicy(policy: policy, chargePoint: "CP-1")
-            Benchmark("decide StartTransaction among \(size) rules that do not apply", configuration: DecisionBenchmarks.configuration) {
+            Benchmark("decide.bystanders-\(size).StartTransaction", configuration: DecisionBenchmarks.configuration) {
                 benchmark in
                 for _ in benchmark.scaledIterations {
                     blackHole(view.route(action: action, payload: payload, now: DecisionBenchmarks.now))
@@ -20,7 +20,11 @@ enum PolicySizeBenchmarks {
         }
 
         let bigPolicy = SourceFile(path: "synthetic-10000.policy", text: SyntheticPolicy.generate(rules: 10_000))
-        Benchmark("lint 10000-rule policy", configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 10)) {
+        // Lint's malloc count varies by one or two between runs (hash-order dependent); 100 of
+        // slack still catches an allocation per rule (10,000).
+        let lintThresholds: [BenchmarkMetric: BenchmarkThresholds] = [.mallocCountTotal: .init(absolute: [.p90: 100])]
+        Benchmark("lint.10000-rule", configuration: .init(timeUnits: .milliseconds, maxDuration: .seconds(10), maxIterations: 10,
+                                                          thresholds: lintThresholds)) {
             benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(PolicyPipeline.compile(source: bigPolicy))
