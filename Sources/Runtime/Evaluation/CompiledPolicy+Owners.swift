@@ -33,7 +33,10 @@ extension CompiledPolicy {
         if let actionIndex {
             let fields = userFields[actionIndex]
             if let path = fields.idTagPath { idTag = Self.value(at: path, in: payload)?.stringValue }
-            if let path = fields.connectorIdPath { connectorId = Self.value(at: path, in: payload)?.intValue }
+            // Only owner rules read the connector; skip the lookup and the number parse otherwise.
+            if ownersReadConnector, let path = fields.connectorIdPath {
+                connectorId = Self.value(at: path, in: payload)?.intValue
+            }
         }
         return EvaluationInput(chargePoint: context.chargePoint, payload: payload, idTag: idTag, connectorId: connectorId,
                                now: context.now, owner: context.transactionOwner)

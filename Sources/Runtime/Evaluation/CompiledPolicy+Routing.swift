@@ -97,12 +97,15 @@ extension CompiledPolicy {
 
 extension Predicate {
     /// Whether the predicate reads `owner`, so evaluation must decide the owner first.
-    var readsOwner: Bool {
+    var readsOwner: Bool { reads(.owner) }
+
+    /// Whether any test of the predicate reads `accessor`.
+    func reads(_ accessor: Accessor) -> Bool {
         switch self {
         case .constant: false
-        case .and(let parts), .or(let parts): parts.contains { $0.readsOwner }
-        case .not(let inner): inner.readsOwner
-        case .test(let accessor, _): accessor == .owner
+        case .and(let parts), .or(let parts): parts.contains { $0.reads(accessor) }
+        case .not(let inner): inner.reads(accessor)
+        case .test(let read, _): read == accessor
         }
     }
 }
