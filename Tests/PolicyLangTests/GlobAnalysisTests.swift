@@ -100,6 +100,23 @@ struct GlobAnalysisTests {
         return (0..<Int.random(in: 0...4, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
     }
 
+    @Test("inclusion's fixed-prefix shortcut agrees with the full search, with and without case folding")
+    func prefixShortcutAgreesWithSearch() {
+        var rng = SplitMix64(seed: 0xF1A7)
+        func pattern() -> String {
+            let alphabet = ["a", "A", "b", "B", "*", "?"]
+            return (0..<Int.random(in: 0...5, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! }.joined()
+        }
+        for _ in 0..<2_000 {
+            let outer = pattern()
+            let inner = pattern()
+            for folding in [false, true] {
+                let searched = GlobAnalysis.counterexample(outer: outer, inner: inner, caseInsensitive: folding) == .empty
+                #expect(GlobAnalysis.includes(outer, inner, caseInsensitive: folding) == searched, "\(inner) ⊆ \(outer)")
+            }
+        }
+    }
+
     @Test("inclusion and intersection agree with matching every short string")
     func agreesWithBruteForce() {
         var rng = SplitMix64(seed: 0xC0FFEE)

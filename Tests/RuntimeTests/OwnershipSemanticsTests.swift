@@ -40,6 +40,26 @@ struct OwnershipSemanticsTests {
         #expect(equality.responder(equality.route("Authorize", ["idTag": "abc123"])) == "boss")
     }
 
+    @Test("an owner rule may test the message's connector, with or without the idTag")
+    func connectorInOwnerRule() throws {
+        let harness = try PolicyHarness("""
+            policy "t" for ocpp 1.6
+            owner depot    when connectorId == 2 and idTag matches "D*"
+            owner fastlane when connectorId >= 3
+            owner rest     otherwise
+            route StartTransaction to owner
+            """)
+        func owner(_ idTag: String, connector: Int) -> String? {
+            let start: JSONValue = ["connectorId": .integer(connector), "idTag": .string(idTag), "meterStart": 0,
+                                    "timestamp": "2026-01-01T00:00:00Z"]
+            return harness.responder(harness.route("StartTransaction", start))
+        }
+        #expect(owner("D-1", connector: 2) == "depot")
+        #expect(owner("D-1", connector: 1) == "rest")
+        #expect(owner("X-1", connector: 2) == "rest")
+        #expect(owner("X-1", connector: 4) == "fastlane")
+    }
+
     @Test("the transaction's owner outranks the rules: a stop without idTag reaches the owner")
     func transactionOwnerIsFixed() throws {
         let harness = try Self.harness()

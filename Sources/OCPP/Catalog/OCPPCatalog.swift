@@ -7,13 +7,14 @@ public struct OCPPCatalog: Sendable {
     public let version: OCPPVersion
     /// Every action, sorted by name.
     public let actions: [ActionSpec]
-    private let indexByName: [String: Int]
+    /// Looked up for every message: a byte table, as OCPP-J compares action names exactly.
+    private let indexByName: ByteStringTable
 
     /// Creates a catalog; `actions` must have distinct names.
     public init(version: OCPPVersion, actions: [ActionSpec]) {
         self.version = version
         self.actions = actions.sorted { $0.name < $1.name }
-        self.indexByName = Dictionary(uniqueKeysWithValues: self.actions.enumerated().map { ($1.name, $0) })
+        self.indexByName = ByteStringTable(self.actions.enumerated().map { (key: $1.name, value: $0) })
     }
 
     /// The catalog of `version`.
@@ -26,9 +27,9 @@ public struct OCPPCatalog: Sendable {
 
     /// The action called `name` (case-sensitive, as OCPP-J requires).
     public func action(named name: String) -> ActionSpec? {
-        indexByName[name].map { actions[$0] }
+        indexByName.value(for: name).map { actions[$0] }
     }
 
     /// A dense number for the action, `0..<actions.count`, for table lookups.
-    public func actionIndex(named name: String) -> Int? { indexByName[name] }
+    public func actionIndex(named name: String) -> Int? { indexByName.value(for: name) }
 }

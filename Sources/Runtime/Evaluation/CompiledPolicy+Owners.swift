@@ -13,7 +13,9 @@ extension CompiledPolicy {
     /// First match wins: the earliest indexed rule that matches, unless a rule of another shape
     /// before it matches first.
     func owner(of input: EvaluationInput) -> (backend: Int, rule: Int)? {
-        let indexed = input.idTag.map(ownerIndex.earliestIndexedMatch) ?? .max
+        // Not `idTag.map(ownerIndex.earliestIndexedMatch)`: that closure copies the whole index.
+        var indexed = Int.max
+        if let idTag = input.idTag { indexed = ownerIndex.earliestIndexedMatch(idTag) }
         for position in ownerIndex.others {
             guard position < indexed else { break }
             let node = ownerRules[position]
@@ -30,16 +32,24 @@ extension CompiledPolicy {
         var connectorId: Int?
         if let actionIndex {
             let fields = userFields[actionIndex]
-            if let path = fields.idTagPath { idTag = Self.value(at: path[...], in: payload)?.stringValue }
-            if let path = fields.connectorIdPath { connectorId = Self.value(at: path[...], in: payload)?.intValue }
+            if let path = fields.idTagPath { idTag = Self.value(at: path, in: payload)?.stringValue }
+            // Only owner rules read the connector; skip the lookup and the number parse otherwise.
+            if ownersReadConnector, let path = fields.connectorIdPath {
+                connectorId = Self.value(at: path, in: payload)?.intValue
+            }
         }
         return EvaluationInput(chargePoint: context.chargePoint, payload: payload, idTag: idTag, connectorId: connectorId,
                                now: context.now, owner: context.transactionOwner)
     }
 
-    static func value(at path: ArraySlice<String>, in value: JSONValue) -> JSONValue? {
-        guard let key = path.first else { return value }
-        guard case .object(let object) = value, let member = object[key] else { return nil }
-        return Self.value(at: path.dropFirst(), in: member)
+    /// The member at `path` (no array walking), or `nil`. A loop, not recursion over slices: it
+    /// runs twice for every message.
+    static func value(at path: [String], in value: JSONValue) -> JSONValue? {
+        var current = value
+        for key in path {
+            guard case .object(let object) = current, let member = object[key] else { return nil }
+            current = member
+        }
+        return current
     }
 }

@@ -28,6 +28,8 @@ public final class CompiledPolicy: Sendable {
     public let redactions: [RedactionPlan]
     /// Per catalog action index: where the action's idTag and connector are, for owner lookups.
     public let userFields: [UserFields]
+    /// Whether any owner rule tests the connector: if none does, messages' connectors are not read.
+    let ownersReadConnector: Bool
 
     public init(name: String, version: OCPPVersion, sourceHash: String, backends: [String], primary: Int?,
                 rules: [RuleInfo], ownerRules: [OwnerNode], chargePointCalls: [ActionNode<RouteLeaf>],
@@ -46,6 +48,7 @@ public final class CompiledPolicy: Sendable {
         self.backendCalls = backendCalls
         self.redactions = redactions
         self.userFields = userFields
+        self.ownersReadConnector = ownerRules.contains { $0.condition?.reads(.contextConnectorId) ?? false }
     }
 
     /// The index of backend `name`.

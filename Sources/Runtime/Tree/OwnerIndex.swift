@@ -1,3 +1,5 @@
+import OCPP
+
 /// Finds the first owner rule that matches a user without scanning every rule.
 ///
 /// Owner rules are first-match-wins. Rules of the common shapes (`idTag == "X"`, `idTag in LIST`,
@@ -5,28 +7,18 @@
 /// for one idTag, the earliest such rule that matches; only the few rules of other shapes that
 /// stand before it are tested one by one.
 public struct OwnerIndex: Sendable {
-    /// Position (in `CompiledPolicy.ownerRules`) of the earliest exact rule per idTag.
-    private var exact: [CaseInsensitiveString: Int] = [:]
-    /// A trie over ASCII-folded idTag bytes; each node knows the earliest prefix rule ending there.
-    private var trie: [TrieNode] = [TrieNode()]
+    /// Position (in `CompiledPolicy.ownerRules`) of the earliest exact rule per idTag, ASCII case
+    /// folded: a byte table, as this lookup runs for every message with an idTag.
+    private var exact = ByteStringTable([], ignoringASCIICase: true)
+    /// The prefix rules, for the earliest whose prefix the idTag has.
+    private var prefixes = PrefixTrie([])
     /// Positions of rules of any other shape, ascending; tested in order.
     private(set) var others: [Int] = []
 
-    /// Children are a short array scanned linearly: idTag prefixes fan out to a handful of
-    /// characters per node, where a scan beats hashing every byte.
-    private struct TrieNode: Sendable {
-        var childBytes: [UInt8] = []
-        var childNodes: [Int32] = []
-        var rule: Int = .max
-
-        func child(_ byte: UInt8) -> Int32? {
-            for index in childBytes.indices where childBytes[index] == byte { return childNodes[index] }
-            return nil
-        }
-    }
-
     /// Builds the index of `rules`.
     public init(rules: [OwnerNode]) {
+        var exactEntries: [(key: String, value: Int)] = []
+        var prefixEntries: [(prefix: String, position: Int)] = []
         for (position, rule) in rules.enumerated() {
             guard let condition = rule.condition, let keys = Self.indexableKeys(condition) else {
                 others.append(position)
@@ -34,14 +26,14 @@ public struct OwnerIndex: Sendable {
             }
             for key in keys {
                 switch key {
-                case .exact(let value):
-                    let folded = CaseInsensitiveString(value)
-                    if exact[folded] == nil { exact[folded] = position }
-                case .prefix(let prefix):
-                    insert(prefix: prefix, position: position)
+                case .exact(let value): exactEntries.append((value, position))
+                case .prefix(let prefix): prefixEntries.append((prefix, position))
                 }
             }
         }
+        // Positions ascend, and the table keeps a key's first value: the earliest rule.
+        exact = ByteStringTable(exactEntries, ignoringASCIICase: true)
+        prefixes = PrefixTrie(prefixEntries)
     }
 
     private enum Key {
@@ -72,36 +64,16 @@ public struct OwnerIndex: Sendable {
         }
     }
 
-    private mutating func insert(prefix: String, position: Int) {
-        var node = 0
-        for byte in prefix.utf8 {
-            let folded = asciiLowercased(byte)
-            if let next = trie[node].child(folded) {
-                node = Int(next)
-            } else {
-                trie.append(TrieNode())
-                trie[node].childBytes.append(folded)
-                trie[node].childNodes.append(Int32(trie.count - 1))
-                node = trie.count - 1
-            }
-        }
-        trie[node].rule = min(trie[node].rule, position)
-    }
-
     /// The earliest indexed rule position that matches `idTag`, or `Int.max`.
     func earliestIndexedMatch(_ idTag: String) -> Int {
-        var best = exact[CaseInsensitiveString(idTag)] ?? .max
-        var node = 0
-        best = min(best, trie[0].rule)
         var idTag = idTag
-        idTag.withUTF8 { bytes in
-            for byte in bytes {
-                guard let next = trie[node].child(asciiLowercased(byte)) else { return }
-                node = Int(next)
-                best = min(best, trie[node].rule)
-            }
-        }
-        return best
+        // A closure, not `withUTF8(earliestIndexedMatch(utf8:))`: that partial application copies
+        // the whole index (every table retained and released) on each call.
+        return idTag.withUTF8 { earliestIndexedMatch(utf8: $0) }
+    }
+
+    private func earliestIndexedMatch(utf8 bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        min(exact.value(forUTF8: bytes) ?? .max, prefixes.earliestMatch(utf8: bytes))
     }
 }
 
