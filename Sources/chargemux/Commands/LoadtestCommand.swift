@@ -51,6 +51,9 @@ struct LoadtestCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the result as JSON.")
     var json = false
 
+    @Flag(name: .long, help: "Print progress to standard error even with --json (scripts use it to time the traffic).")
+    var progress = false
+
     func options() throws -> LoadtestOptions {
         guard let url = URL(string: target) else { throw ValidationError("--target is not a URL: \(target)") }
         let ports = backends.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -79,9 +82,9 @@ struct LoadtestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let options = try options()
-        let json = self.json
+        let quiet = json && !progress
         let loadtest = Loadtest(options: options, progress: { line in
-            if !json { FileHandle.standardError.write(Data((line + "\n").utf8)) }
+            if !quiet { FileHandle.standardError.write(Data((line + "\n").utf8)) }
         })
         let report: LoadtestReport
         do {

@@ -169,6 +169,7 @@ final class Loadtest: @unchecked Sendable {
         }
         let elapsed = ContinuousClock.now - started
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        progress("traffic over after \(String(format: "%.1f", seconds)) s; checking delivery")
         backendCalls.cancel()
         let backendStats = await backendCalls.value
         var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
