@@ -18,17 +18,17 @@ extension SQLiteGatewayStore {
 
     public func peek(_ queue: QueueKey, limit: Int) async throws(StoreError) -> [QueuedMessage] {
         try await read("read a queue") { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM outbound_message WHERE charge_point = ? AND backend = ? ORDER BY sequence LIMIT ?
-                """, arguments: [queue.chargePoint, queue.backend, max(0, limit)]).map(Self.queued)
+                """), arguments: [queue.chargePoint, queue.backend, max(0, limit)]).map(Self.queued)
         }
     }
 
     @discardableResult
     public func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
         try await write("acknowledge a queued message") { db in
-            try db.execute(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?",
-                           arguments: [sequence, queue.chargePoint, queue.backend])
+            try db.cachedStatement(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?")
+                .execute(arguments: [sequence, queue.chargePoint, queue.backend])
             return db.changesCount > 0
         }
     }
@@ -88,17 +88,17 @@ extension SQLiteGatewayStore {
     /// Appends one draft inside the caller's transaction and applies its backend's limits.
     static func append(_ draft: OutboundDraft, record: Int64?, options: Options, _ db: Database) throws -> AppendOutcome {
         if let messageId = draft.messageId,
-            let sequence = try Int64.fetchOne(db, sql: "SELECT sequence FROM outbound_message WHERE message_id = ?",
+            let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM outbound_message WHERE message_id = ?"),
                                               arguments: [messageId])
         {
             return AppendOutcome(sequence: sequence, messageId: messageId, duplicate: true, dropped: [])
         }
         let messageId = draft.messageId ?? UUID().uuidString.lowercased()
         let now = milliseconds(draft.enqueuedAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbound_message (charge_point, backend, message_id, action, payload, enqueued_at, transaction_record_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [draft.queue.chargePoint, draft.queue.backend, messageId, draft.action, draft.payload.serialized,
+            """).execute(arguments: [draft.queue.chargePoint, draft.queue.backend, messageId, draft.action, draft.payload.serialized,
                              now, record])
         let sequence = db.lastInsertedRowID
         let limits = options.limits(for: draft.queue.backend)

@@ -94,6 +94,20 @@ extension SQLiteGatewayStore {
         }
     }
 
+    public func backendTransactionId(backend: String, chargePoint: String, chargePointTransactionId: Int)
+        async throws(StoreError) -> Int?
+    {
+        try await read("read a backend's transaction id") { db in
+            // The latest by the order of `transactions(_:)` (start time, then id).
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT b.backend_transaction_id AS own FROM transaction_record r
+                LEFT JOIN transaction_backend_id b ON b.transaction_record_id = r.id AND b.backend = ?
+                WHERE r.charge_point = ? AND r.charge_point_transaction_id = ?
+                ORDER BY r.started_at DESC, r.id DESC LIMIT 1
+                """), arguments: [backend, chargePoint, chargePointTransactionId])?["own"]
+        }
+    }
+
     public func transactions(_ query: TransactionQuery) async throws(StoreError) -> [TransactionRecord] {
         try await read("list transactions") { db in
             var conditions: [String] = []
@@ -162,10 +176,10 @@ extension SQLiteGatewayStore {
 
     public func saveSnapshot(_ snapshot: SessionSnapshot, chargePoint: String) async throws(StoreError) {
         try await write("save a session snapshot") { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO session_snapshot (charge_point, snapshot, saved_at) VALUES (?, ?, ?)
                 ON CONFLICT (charge_point) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
-                """, arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
+                """).execute(arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
         }
     }
 
@@ -197,7 +211,7 @@ extension SQLiteGatewayStore {
     }
 
     static func loadRecord(_ id: Int64, _ db: Database) throws -> TransactionRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM transaction_record WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transaction_record WHERE id = ?"), arguments: [id]) else {
             return nil
         }
         return record(row, backendIds: try backendIds(db, records: [id])[id] ?? [:])
