@@ -51,12 +51,13 @@ final class GroupCommitter: Sendable {
                 state.flushing = true
                 return true
             }
-            if startsFlush { Task { await self.flush() } }
+            // The writer's own queue commits the groups: no task between the caller and SQLite.
+            if startsFlush { pool.asyncWriteWithoutTransaction { db in self.flush(db) } }
         }
     }
 
-    /// Commits groups until no write is waiting.
-    private func flush() async {
+    /// Commits groups until no write is waiting; on the writer's queue.
+    private func flush(_ db: Database) {
         while true {
             let group = state.withLockedValue { state -> [PendingWrite] in
                 let group = Array(state.pending.prefix(Self.maximumGroupSize))
@@ -65,29 +66,36 @@ final class GroupCommitter: Sendable {
                 return group
             }
             guard !group.isEmpty else { return }
-            await commit(group)
+            commit(group, db)
         }
     }
 
-    private func commit(_ group: [PendingWrite]) async {
-        guard group.count > 1 else { return await commitAlone(group[0]) }
-        let handOvers: [@Sendable () -> Void]
+    private func commit(_ group: [PendingWrite], _ db: Database) {
+        guard group.count > 1 else { return commitAlone(group[0], db) }
+        var handOvers: [@Sendable () -> Void] = []
         do {
-            handOvers = try await pool.write { db in try group.map { try $0.run(db) } }
+            try db.inTransaction(.immediate) {
+                handOvers = try group.map { try $0.run(db) }
+                return .commit
+            }
         } catch {
             // Rolled back as a whole: each write again on its own, so only a failing one fails.
-            for write in group { await commitAlone(write) }
+            for write in group { commitAlone(write, db) }
             return
         }
         for handOver in handOvers { handOver() }
     }
 
-    private func commitAlone(_ write: PendingWrite) async {
+    private func commitAlone(_ write: PendingWrite, _ db: Database) {
+        var handOver: (@Sendable () -> Void)?
         do {
-            let handOver = try await pool.write { db in try write.run(db) }
-            handOver()
+            try db.inTransaction(.immediate) {
+                handOver = try write.run(db)
+                return .commit
+            }
         } catch {
-            write.fail(error)
+            return write.fail(error)
         }
+        handOver?()
     }
 }

@@ -5,7 +5,7 @@ import OCPP
 extension SQLiteGatewayStore {
     public func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft]) async throws(StoreError) -> StartOutcome {
         let options = options
-        return try await write("record a StartTransaction") { db in
+        let outcome = try await write("record a StartTransaction") { db in
             let now = Self.milliseconds(Date())
             let startedAt = Self.milliseconds(start.startedAt)
             // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
@@ -36,6 +36,8 @@ extension SQLiteGatewayStore {
             }
             return StartOutcome(record: record, isReplay: false, appended: appended)
         }
+        queueLengths.appended(enqueue, outcome.appended)
+        return outcome
     }
 
     public func recordChargePointTransactionId(_ id: Int, record: Int64) async throws(StoreError) {
@@ -57,7 +59,7 @@ extension SQLiteGatewayStore {
 
     public func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft]) async throws(StoreError) -> StopOutcome {
         let options = options
-        return try await write("record a StopTransaction") { db in
+        let outcome = try await write("record a StopTransaction") { db in
             // The open one with that id first; else the latest stopped one (a replayed stop).
             let row = try Row.fetchOne(db, sql: """
                 SELECT id, stopped_at FROM transaction_record
@@ -77,6 +79,8 @@ extension SQLiteGatewayStore {
             let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
             return StopOutcome(record: try Self.loadRecord(id, db), isReplay: false, appended: appended)
         }
+        queueLengths.appended(enqueue, outcome.appended)
+        return outcome
     }
 
     public func transaction(record: Int64) async throws(StoreError) -> TransactionRecord? {

@@ -62,6 +62,8 @@ public final class SQLiteGatewayStore: GatewayStore {
     let pool: DatabasePool
     /// Every write goes through it: concurrent writes share commits.
     let committer: GroupCommitter
+    /// Queue lengths where known: an empty queue is peeked without a read.
+    let queueLengths = QueueLengths()
 
     /// Opens (creating if allowed) the store at `path` and brings its schema up to date.
     ///
