@@ -1,3 +1,4 @@
+import Foundation
 import Gateway
 import Testing
 
@@ -13,6 +14,16 @@ struct DefaultsTests {
           - name: billing
             url: ws://127.0.0.1:9001/ocpp
         """
+
+    @Test("`store: none` names no store")
+    func storeNone() throws {
+        let directory = TemporaryDirectory()
+        let text = Self.minimal.replacingOccurrences(of: "policy: site.policy", with: "policy: site.policy\nstore: none")
+        let config = try #require(parseValid(text, in: directory))
+        #expect(config.store == .memoryOnly)
+        #expect(config.store.description == "none")
+        #expect(throws: StoreError.self) { _ = try GatewayStores.open(.memoryOnly) }
+    }
 
     @Test func optionalKeysTakeTheirDefaults() throws {
         let directory = TemporaryDirectory()

@@ -57,8 +57,8 @@ extension ChargePointLink {
         guard case .object(var object) = entry.payload, let chargePointId = object[ChargePointSession.pendingTransactionIdKey]?.intValue
         else { return entry.payload }
         object[ChargePointSession.pendingTransactionIdKey] = nil
-        let records = try await store.transactions(TransactionQuery(chargePoint: entry.queue.chargePoint))
-        if let own = records.last(where: { $0.chargePointTransactionId == chargePointId })?.backendIds[entry.queue.backend] {
+        if let own = try await store.backendTransactionId(backend: entry.queue.backend, chargePoint: entry.queue.chargePoint,
+                                                          chargePointTransactionId: chargePointId) {
             object["transactionId"] = .integer(own)
         } else if entry.action == "MeterValues" {
             object["transactionId"] = nil

@@ -9,12 +9,15 @@ extension ChargePointLink {
     /// Authorize and the owner's cache (`offline.authorizeCacheTTL`): an Authorize whose responder
     /// is absent is answered from its recent Accepted answer for that idTag, if young enough; the
     /// responder's Accepted answers are remembered as they pass to the charge point.
-    func authorizeOffline(_ effects: [SessionEffect], trigger: String?) -> [SessionEffect] {
+    ///
+    /// `call` is the decision on the charge point's call that caused `effects`, `payload` that
+    /// call's payload when it is an Authorize.
+    func authorizeOffline(_ effects: [SessionEffect], call: DecisionRecord?, payload: JSONValue?) -> [SessionEffect] {
         var effects = effects
-        if let trigger, case .call(let id, "Authorize", let payload)? = try? OCPPFrame(parsing: trigger),
-            let idTag = payload["idTag"]?.stringValue, let decision = Self.decision(for: id, in: effects),
+        if let decision = call, decision.action == "Authorize", let idTag = payload?["idTag"]?.stringValue,
             let responder = decision.responder, let backend = context.config.backend(named: responder)
         {
+            let id = decision.messageId
             let pseudonym = context.redactor.pseudonym(idTag, caseInsensitive: true, maxLength: 16)
             if decision.verdict == .forwarded {
                 pendingAuthorizations[id] = (responder, pseudonym)

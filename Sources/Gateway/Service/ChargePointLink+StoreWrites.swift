@@ -26,7 +26,16 @@ extension ChargePointLink {
     /// responder's transaction id. Until the write commits, nothing of the batch happens and later
     /// inputs wait: the charge point gets no answer for what the gateway has not kept.
     func process(_ effects: [SessionEffect], trigger: String?) {
-        let effects = authorizeOffline(effects, trigger: trigger)
+        // The charge point's call, as the session decided it; its payload is parsed again only
+        // for the few actions whose payload the link reads (the session parsed it already).
+        let triggerCall = trigger == nil ? nil : Self.chargePointCall(in: effects)
+        var payload: JSONValue?
+        if let trigger, let triggerCall, Self.payloadReadActions.contains(triggerCall.action),
+            case .call(_, _, let parsed)? = try? OCPPFrame(parsing: trigger)
+        {
+            payload = parsed
+        }
+        let effects = authorizeOffline(effects, call: triggerCall, payload: payload)
         guard let store = context.store else {
             _ = keepMissedStatus(effects)
             return execute(effects)
@@ -39,16 +48,15 @@ extension ChargePointLink {
         }
         var callId: String?
         var transaction: TransactionWrite?
-        if let trigger, case .call(let id, let action, let payload)? = try? OCPPFrame(parsing: trigger),
-            Self.queuedActions.contains(action), let decision = Self.decision(for: id, in: effects),
+        if let decision = triggerCall, Self.queuedActions.contains(decision.action),
             decision.verdict == .forwarded || decision.verdict == .answeredByGateway
         {
-            callId = id
-            transaction = self.transaction(action: action, payload: payload, owner: decision.owner)
+            callId = decision.messageId
+            if let payload { transaction = self.transaction(action: decision.action, payload: payload, owner: decision.owner) }
             if case .start(var start)? = transaction, let responder = decision.responder,
                 let index = session.policy.policy.backends.firstIndex(of: responder)
             {
-                start.responderMessageId = Self.leg(to: index, action: action, in: effects)?.id
+                start.responderMessageId = Self.leg(to: index, action: decision.action, in: effects)?.id
                 transaction = .start(start)
             }
         }
@@ -61,21 +69,26 @@ extension ChargePointLink {
             }
         }
         var answeredStart: (record: Int64, id: Int)?
-        for case .sendToChargePoint(let text) in effects {
-            if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
-                pendingStarts[id] = nil
-                if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+        if !pendingStarts.isEmpty {
+            for case .sendToChargePoint(let text) in effects {
+                if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
+                    pendingStarts[id] = nil
+                    if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+                }
             }
         }
         // A BootNotification changes the snapshot (the boot replayed to backends after a restart).
-        var bootSeen = false
-        if let trigger, case .call(_, "BootNotification", _)? = try? OCPPFrame(parsing: trigger) { bootSeen = true }
+        let bootSeen = triggerCall?.action == "BootNotification"
         let statusMissed = keepMissedStatus(effects)
         guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen || statusMissed else { return execute(effects) }
 
         if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true
-        let snapshot = durableSnapshot
+        // The snapshot is written when it changed since the last write (a start, a stop, a boot,
+        // a backend's id, a status an absent backend missed), not with every MeterValues.
+        let current = durableSnapshot
+        let snapshot: SessionSnapshot? = current == savedSnapshot ? nil : current
+        savedSnapshot = current
         let chargePointId = chargePointId
         let loop = connection.eventLoop
         let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
@@ -108,7 +121,7 @@ extension ChargePointLink {
                 if let replay {
                     result = .success(.replay(replay))
                 } else {
-                    try await store.saveSnapshot(snapshot, chargePoint: chargePointId)
+                    if let snapshot { try await store.saveSnapshot(snapshot, chargePoint: chargePointId) }
                     result = .success(.committed(record: record, dropped: dropped))
                 }
             } catch {
@@ -122,6 +135,8 @@ extension ChargePointLink {
     func written(_ result: Result<WriteOutcome, StoreError>, effects: [SessionEffect], callId: String?,
                          queued: [OutboundDraft]) {
         storeBusy = false
+        // Not known to be in the store: the next write saves it.
+        if case .success(.committed) = result {} else { savedSnapshot = nil }
         switch result {
         case .success(.committed(let record, let dropped)):
             for drop in dropped {
@@ -211,6 +226,16 @@ extension ChargePointLink {
         default:
             return nil
         }
+    }
+
+    /// The actions whose payload the link reads when the charge point sends them.
+    static let payloadReadActions: Set<String> = ["Authorize", "StartTransaction", "StopTransaction"]
+
+    /// The decision the session logged for the charge point's call among `effects`: a charge
+    /// point's text yields at most one (its CALL's, or a malformed text's with action `?`).
+    static func chargePointCall(in effects: [SessionEffect]) -> DecisionRecord? {
+        for case .decision(let record) in effects where record.direction == .fromChargePoint { return record }
+        return nil
     }
 
     /// The decision the session logged for the charge point's call `id`.

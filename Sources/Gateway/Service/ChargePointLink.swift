@@ -58,6 +58,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var pendingDelivery: Set<Int> = []
     /// Backends whose queue is being delivered, with the entry awaiting its answer.
     var drains: [Int: QueuedMessage?] = [:]
+    /// The session snapshot as the link last wrote it to the store (`nil`: not known to be there).
+    var savedSnapshot: SessionSnapshot?
     /// The actions kept in a backend's durable queue while it is absent.
     static let queuedActions = ChargePointSession.durablyQueuedActions
 

@@ -39,9 +39,9 @@ public enum GatewayLauncher {
         for backend in config.backends {
             if let limits = backend.queueLimits { options.queueLimits[backend.name] = limits }
         }
-        let store: any GatewayStore
+        let store: (any GatewayStore)?
         do {
-            store = try GatewayStores.open(config.store, options: options)
+            store = config.store == .memoryOnly ? nil : try GatewayStores.open(config.store, options: options)
         } catch {
             throw LaunchError(description: "\(configPath): error[store]: cannot open the store \(config.store): \(error)")
         }

@@ -13,13 +13,14 @@ extension GatewayConfig.StoreLocation {
 
 /// Opens the store a location names.
 public enum GatewayStores {
-    /// The store at `location`.
+    /// The store at `location`; `none` names no store and throws ``StoreError/Code/notFound``.
     ///
     /// - Parameter options: for SQLite; other stores take what applies.
     public static func open(_ location: GatewayConfig.StoreLocation,
                             options: SQLiteGatewayStore.Options = .init()) throws(StoreError) -> any GatewayStore {
         switch location {
         case .sqlite(let path): try SQLiteGatewayStore(path: path, options: options)
+        case .memoryOnly: throw StoreError(.notFound, "the configuration has no store (`store: none`)")
         }
     }
 }

@@ -47,6 +47,11 @@ public protocol GatewayStore: Sendable {
     /// Transaction records matching `query`, oldest start first.
     func transactions(_ query: TransactionQuery) async throws(StoreError) -> [TransactionRecord]
 
+    /// `backend`'s own id for the charge point's latest transaction (open or stopped) with
+    /// charge-point-side id `chargePointTransactionId`; `nil` if there is no such transaction or
+    /// `backend` has no id for it. (What delivering a queued MeterValues or StopTransaction asks.)
+    func backendTransactionId(backend: String, chargePoint: String, chargePointTransactionId: Int) async throws(StoreError) -> Int?
+
     // MARK: Charge point state
 
     /// Keeps the charge point's last BootNotification payload (replacing the previous one).
@@ -110,6 +115,14 @@ public protocol GatewayStore: Sendable {
 }
 
 extension GatewayStore {
+    /// Reads every transaction of the charge point; implementations answer it with one lookup.
+    public func backendTransactionId(backend: String, chargePoint: String, chargePointTransactionId: Int)
+        async throws(StoreError) -> Int?
+    {
+        let records = try await transactions(TransactionQuery(chargePoint: chargePoint))
+        return records.last(where: { $0.chargePointTransactionId == chargePointTransactionId })?.backendIds[backend]
+    }
+
     /// Records a StartTransaction that queues nothing.
     public func recordStart(_ start: TransactionStart) async throws(StoreError) -> StartOutcome {
         try await recordStart(start, enqueue: [])

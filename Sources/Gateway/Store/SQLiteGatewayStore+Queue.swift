@@ -5,32 +5,43 @@ import OCPP
 extension SQLiteGatewayStore {
     public func append(_ draft: OutboundDraft) async throws(StoreError) -> AppendOutcome {
         let options = options
-        return try await write("queue a message") { db in try Self.append(draft, record: nil, options: options, db) }
+        let outcome = try await write("queue a message") { db in try Self.append(draft, record: nil, options: options, db) }
+        queueLengths.appended([draft], [outcome])
+        return outcome
     }
 
     public func appendBatch(_ drafts: [OutboundDraft]) async throws(StoreError) -> [AppendOutcome] {
         guard !drafts.isEmpty else { return [] }
         let options = options
-        return try await write("queue messages") { db in
+        let outcomes = try await write("queue messages") { db in
             try drafts.map { try Self.append($0, record: nil, options: options, db) }
         }
+        queueLengths.appended(drafts, outcomes)
+        return outcomes
     }
 
     public func peek(_ queue: QueueKey, limit: Int) async throws(StoreError) -> [QueuedMessage] {
-        try await read("read a queue") { db in
-            try Row.fetchAll(db, sql: """
+        guard limit > 0 else { return [] }
+        if queueLengths.isKnownEmpty(queue) { return [] }
+        let generation = queueLengths.generation(of: queue)
+        let entries = try await read("read a queue") { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM outbound_message WHERE charge_point = ? AND backend = ? ORDER BY sequence LIMIT ?
-                """, arguments: [queue.chargePoint, queue.backend, max(0, limit)]).map(Self.queued)
+                """), arguments: [queue.chargePoint, queue.backend, max(0, limit)]).map(Self.queued)
         }
+        if entries.isEmpty { queueLengths.learnedEmpty(queue, generation: generation) }
+        return entries
     }
 
     @discardableResult
     public func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
-        try await write("acknowledge a queued message") { db in
-            try db.execute(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?",
-                           arguments: [sequence, queue.chargePoint, queue.backend])
+        let removed = try await write("acknowledge a queued message") { db in
+            try db.cachedStatement(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?")
+                .execute(arguments: [sequence, queue.chargePoint, queue.backend])
             return db.changesCount > 0
         }
+        if removed { queueLengths.changed(queue, by: -1) }
+        return removed
     }
 
     public func queuedMessage(messageId: String) async throws(StoreError) -> QueuedMessage? {
@@ -41,7 +52,7 @@ extension SQLiteGatewayStore {
 
     public func expire(now: Date) async throws(StoreError) -> [QueueDrop] {
         let options = options
-        return try await write("expire queued messages") { db in
+        let drops = try await write("expire queued messages") { db in
             var drops: [QueueDrop] = []
             for backend in try String.fetchAll(db, sql: "SELECT DISTINCT backend FROM outbound_message ORDER BY backend") {
                 guard let maxAge = options.limits(for: backend).maxAge else { continue }
@@ -58,6 +69,8 @@ extension SQLiteGatewayStore {
             }
             return drops
         }
+        queueLengths.dropped(drops)
+        return drops
     }
 
     public func statistics(_ queue: QueueKey) async throws(StoreError) -> QueueStatistics {
@@ -88,17 +101,17 @@ extension SQLiteGatewayStore {
     /// Appends one draft inside the caller's transaction and applies its backend's limits.
     static func append(_ draft: OutboundDraft, record: Int64?, options: Options, _ db: Database) throws -> AppendOutcome {
         if let messageId = draft.messageId,
-            let sequence = try Int64.fetchOne(db, sql: "SELECT sequence FROM outbound_message WHERE message_id = ?",
+            let sequence = try Int64.fetchOne(db.cachedStatement(sql: "SELECT sequence FROM outbound_message WHERE message_id = ?"),
                                               arguments: [messageId])
         {
             return AppendOutcome(sequence: sequence, messageId: messageId, duplicate: true, dropped: [])
         }
         let messageId = draft.messageId ?? UUID().uuidString.lowercased()
         let now = milliseconds(draft.enqueuedAt)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbound_message (charge_point, backend, message_id, action, payload, enqueued_at, transaction_record_id)
             VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [draft.queue.chargePoint, draft.queue.backend, messageId, draft.action, draft.payload.serialized,
+            """).execute(arguments: [draft.queue.chargePoint, draft.queue.backend, messageId, draft.action, draft.payload.serialized,
                              now, record])
         let sequence = db.lastInsertedRowID
         let limits = options.limits(for: draft.queue.backend)

@@ -5,7 +5,7 @@ import OCPP
 extension SQLiteGatewayStore {
     public func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft]) async throws(StoreError) -> StartOutcome {
         let options = options
-        return try await write("record a StartTransaction") { db in
+        let outcome = try await write("record a StartTransaction") { db in
             let now = Self.milliseconds(Date())
             let startedAt = Self.milliseconds(start.startedAt)
             // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
@@ -36,6 +36,8 @@ extension SQLiteGatewayStore {
             }
             return StartOutcome(record: record, isReplay: false, appended: appended)
         }
+        queueLengths.appended(enqueue, outcome.appended)
+        return outcome
     }
 
     public func recordChargePointTransactionId(_ id: Int, record: Int64) async throws(StoreError) {
@@ -57,7 +59,7 @@ extension SQLiteGatewayStore {
 
     public func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft]) async throws(StoreError) -> StopOutcome {
         let options = options
-        return try await write("record a StopTransaction") { db in
+        let outcome = try await write("record a StopTransaction") { db in
             // The open one with that id first; else the latest stopped one (a replayed stop).
             let row = try Row.fetchOne(db, sql: """
                 SELECT id, stopped_at FROM transaction_record
@@ -77,6 +79,8 @@ extension SQLiteGatewayStore {
             let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
             return StopOutcome(record: try Self.loadRecord(id, db), isReplay: false, appended: appended)
         }
+        queueLengths.appended(enqueue, outcome.appended)
+        return outcome
     }
 
     public func transaction(record: Int64) async throws(StoreError) -> TransactionRecord? {
@@ -91,6 +95,20 @@ extension SQLiteGatewayStore {
                 ORDER BY id DESC LIMIT 1
                 """, arguments: [chargePoint, chargePointTransactionId])
             return try id.flatMap { try Self.loadRecord($0, db) }
+        }
+    }
+
+    public func backendTransactionId(backend: String, chargePoint: String, chargePointTransactionId: Int)
+        async throws(StoreError) -> Int?
+    {
+        try await read("read a backend's transaction id") { db in
+            // The latest by the order of `transactions(_:)` (start time, then id).
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT b.backend_transaction_id AS own FROM transaction_record r
+                LEFT JOIN transaction_backend_id b ON b.transaction_record_id = r.id AND b.backend = ?
+                WHERE r.charge_point = ? AND r.charge_point_transaction_id = ?
+                ORDER BY r.started_at DESC, r.id DESC LIMIT 1
+                """), arguments: [backend, chargePoint, chargePointTransactionId])?["own"]
         }
     }
 
@@ -162,10 +180,10 @@ extension SQLiteGatewayStore {
 
     public func saveSnapshot(_ snapshot: SessionSnapshot, chargePoint: String) async throws(StoreError) {
         try await write("save a session snapshot") { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO session_snapshot (charge_point, snapshot, saved_at) VALUES (?, ?, ?)
                 ON CONFLICT (charge_point) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
-                """, arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
+                """).execute(arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
         }
     }
 
@@ -197,7 +215,7 @@ extension SQLiteGatewayStore {
     }
 
     static func loadRecord(_ id: Int64, _ db: Database) throws -> TransactionRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM transaction_record WHERE id = ?", arguments: [id]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transaction_record WHERE id = ?"), arguments: [id]) else {
             return nil
         }
         return record(row, backendIds: try backendIds(db, records: [id])[id] ?? [:])

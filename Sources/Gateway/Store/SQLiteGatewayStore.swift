@@ -9,7 +9,8 @@ import OCPP
 /// by default, so a commit is on the disk (the WAL fsynced) before a method returns: "acknowledged"
 /// then survives a power cut, not only a killed process. ``Options/Synchronous/normal`` survives
 /// `kill -9` but may lose the last commits on power loss; it is there for measured trade-offs.
-/// Group commits (``appendBatch(_:)``, a start with its queue entries) pay one sync for many rows.
+/// Group commits (``appendBatch(_:)``, a start with its queue entries) pay one sync for many rows,
+/// and so do concurrent writes of different callers (``GroupCommitter``).
 ///
 /// Foreign keys are on, the busy timeout bounds waits on another writer, and the schema's
 /// migrations are versioned in code (``migrator``); a file written by a newer schema is refused.
@@ -59,6 +60,10 @@ public final class SQLiteGatewayStore: GatewayStore {
     public let path: String
     public let options: Options
     let pool: DatabasePool
+    /// Every write goes through it: concurrent writes share commits.
+    let committer: GroupCommitter
+    /// Queue lengths where known: an empty queue is peeked without a read.
+    let queueLengths = QueueLengths()
 
     /// Opens (creating if allowed) the store at `path` and brings its schema up to date.
     ///
@@ -88,6 +93,7 @@ public final class SQLiteGatewayStore: GatewayStore {
             }
             try Self.migrator.migrate(pool)
             self.pool = pool
+            self.committer = GroupCommitter(pool: pool)
         } catch {
             throw Self.storeError(error, "cannot open the store at `\(path)`")
         }
@@ -108,8 +114,10 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     // MARK: - Access
 
+    /// Runs `work` in a transaction that commits before this returns; concurrent writes share
+    /// the transaction (``GroupCommitter``), each still all or nothing.
     func write<T: Sendable>(_ what: String, _ work: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
-        do { return try await pool.write(work) } catch { throw Self.storeError(error, "cannot \(what)") }
+        do { return try await committer.write(work) } catch { throw Self.storeError(error, "cannot \(what)") }
     }
 
     func read<T: Sendable>(_ what: String, _ work: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {

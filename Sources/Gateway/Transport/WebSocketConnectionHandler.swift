@@ -42,6 +42,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private var context: ChannelHandlerContext?
     private var closeCode: WebSocketErrorCode?
     private var closeTimer: Scheduled<Void>?
+    private var maskingKeys = MaskingKeySource()
 
     init(
         isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
@@ -158,7 +159,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             promise?.fail(TransportError.notConnected)
             return
         }
-        let buffer = context.channel.allocator.buffer(string: text)
+        // Room in front for the frame header, which the encoder then writes there: one buffer,
+        // one allocation, one iovec per frame.
+        var buffer = context.channel.allocator.buffer(capacity: Self.maximumHeaderSize + text.utf8.count)
+        buffer.moveWriterIndex(forwardBy: Self.maximumHeaderSize)
+        buffer.moveReaderIndex(forwardBy: Self.maximumHeaderSize)
+        buffer.writeString(text)
         let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: maskKey(), data: buffer)
         context.writeAndFlush(Self.wrapOutboundOut(frame), promise: promise)
     }
@@ -234,6 +240,9 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         return context.writeAndFlush(Self.wrapOutboundOut(frame))
     }
 
+    /// The longest WebSocket frame header: 2 bytes, an 8-byte length and a 4-byte masking key.
+    static let maximumHeaderSize = 14
+
     /// Whether a close code may appear in a close frame: 1000–1003, 1007–1014 and 3000–4999.
     static func isSendable(_ code: WebSocketErrorCode) -> Bool {
         let number = UInt16(webSocketErrorCode: code)
@@ -241,7 +250,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     }
 
     private func maskKey() -> WebSocketMaskingKey? {
-        isClient ? .random() : nil
+        isClient ? maskingKeys.key() : nil
     }
 }
 

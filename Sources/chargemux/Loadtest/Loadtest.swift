@@ -186,6 +186,7 @@ final class Loadtest: @unchecked Sendable {
             try await Task.sleep(for: .milliseconds(10))
         }
         let seconds = Self.seconds(ContinuousClock.now - started)
+        progress("traffic over after \(String(format: "%.1f", seconds)) s; checking delivery")
         backendCalls.cancel()
         let backendStats = await backendCalls.value
         var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)

@@ -96,6 +96,65 @@ struct QueueStoreTests {
         #expect(groupedWAL > 0 && separateWAL > 10 * groupedWAL, "separate: \(separateWAL) bytes, grouped: \(groupedWAL) bytes")
     }
 
+    @Test("concurrent writers share commits: the WAL grows far less than one commit each, and every write is there")
+    func concurrentWritersShareCommits() async throws {
+        let count = 200
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        let walBefore = fixture.size(of: "store.db-wal")
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<count {
+                group.addTask { _ = try await store.append(meterDraft(index, backend: "b\(index % 7)")) }
+            }
+            try await group.waitForAll()
+        }
+        var total = 0
+        for backend in 0..<7 { total += try await store.statistics(QueueKey(chargePoint: "CP-1", backend: "b\(backend)")).length }
+        #expect(total == count)
+        // One commit alone appends at least a page per changed page; 200 separate commits would
+        // write well over 200 pages.
+        #expect(fixture.size(of: "store.db-wal") - walBefore < count * 4096)
+    }
+
+    @Test("a failing write in a shared commit fails alone; the others commit")
+    func failingWriteFailsAlone() async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        let taken = try await store.append(meterDraft(0, messageId: "taken"))
+        let results = await withTaskGroup(of: Bool.self) { group -> [Bool] in
+            for index in 1...20 {
+                group.addTask {
+                    // Odd ones name a transaction record that does not exist: refused.
+                    if index % 2 == 1 {
+                        return (try? await store.recordBackendTransactionId(1, backend: "x", record: 999)) != nil
+                    }
+                    return (try? await store.append(meterDraft(index))) != nil
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.filter { $0 }.count == 10)
+        #expect(try await store.statistics(billing).length == 11)
+        #expect(try await store.peek(billing, limit: 1).first?.sequence == taken.sequence)
+    }
+
+    @Test("an emptied queue is peeked without a read, and what is appended later is seen")
+    func emptiedQueue() async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        #expect(try await store.peek(billing, limit: 1).isEmpty)
+        let first = try await store.append(meterDraft(0))
+        #expect(try await store.peek(billing, limit: 1).map(\.sequence) == [first.sequence])
+        #expect(try await store.acknowledge(billing, sequence: first.sequence))
+        #expect(try await store.peek(billing, limit: 1).isEmpty)
+        let batch = try await store.appendBatch([meterDraft(1), meterDraft(2, backend: "analytics")])
+        #expect(try await store.peek(billing, limit: 5).map(\.sequence) == [batch[0].sequence])
+        _ = try await store.recordStart(start(), enqueue: [meterDraft(3)])
+        #expect(try await store.peek(billing, limit: 5).count == 2)
+        for entry in try await store.peek(billing, limit: 5) { #expect(try await store.acknowledge(billing, sequence: entry.sequence)) }
+        #expect(try await store.peek(billing, limit: 5).isEmpty)
+    }
+
     @Test("the length limit drops the oldest entries, returns them and counts them durably")
     func lengthLimit() async throws {
         let fixture = StoreFixture()

@@ -128,6 +128,30 @@ struct TransactionStoreTests {
         #expect(!stopped.isReplay && stopped.record?.id == new.id && stopped.record?.id != old.id)
     }
 
+    @Test("a backend's id for the latest transaction with a charge-point id, as the full list gives it")
+    func backendIdLookup() async throws {
+        let fixture = StoreFixture()
+        let store = try fixture.open()
+        let old = try await store.recordStart(start(at: 0, chargePointTransactionId: 1)).record
+        try await store.recordBackendTransactionId(10, backend: "fleet", record: old.id)
+        _ = try await store.recordStop(TransactionStop(chargePoint: "CP-1", chargePointTransactionId: 1, stoppedAt: storeTime(10), meterStop: 1100))
+        #expect(try await store.backendTransactionId(backend: "fleet", chargePoint: "CP-1", chargePointTransactionId: 1) == 10)
+        let new = try await store.recordStart(start(at: 100, chargePointTransactionId: 1)).record
+        _ = try await store.recordStart(start("CP-2", at: 100, chargePointTransactionId: 1, backendIds: ["fleet": 99]))
+        #expect(try await store.backendTransactionId(backend: "fleet", chargePoint: "CP-1", chargePointTransactionId: 1) == nil)
+        try await store.recordBackendTransactionId(20, backend: "fleet", record: new.id)
+        #expect(try await store.backendTransactionId(backend: "fleet", chargePoint: "CP-1", chargePointTransactionId: 1) == 20)
+        #expect(try await store.backendTransactionId(backend: "ems", chargePoint: "CP-1", chargePointTransactionId: 1) == nil)
+        #expect(try await store.backendTransactionId(backend: "fleet", chargePoint: "CP-1", chargePointTransactionId: 2) == nil)
+        #expect(try await store.backendTransactionId(backend: "fleet", chargePoint: "CP-2", chargePointTransactionId: 1) == 99)
+        // The protocol's default (the full list) answers the same.
+        for (backend, chargePoint, id) in [("fleet", "CP-1", 1), ("ems", "CP-1", 1), ("fleet", "CP-2", 1), ("fleet", "CP-1", 2)] {
+            let records = try await store.transactions(TransactionQuery(chargePoint: chargePoint))
+            let expected = records.last(where: { $0.chargePointTransactionId == id })?.backendIds[backend]
+            #expect(try await store.backendTransactionId(backend: backend, chargePoint: chargePoint, chargePointTransactionId: id) == expected)
+        }
+    }
+
     @Test("queries by charge point, by time (charging at or after `since`) and open or stopped")
     func queries() async throws {
         let fixture = StoreFixture()

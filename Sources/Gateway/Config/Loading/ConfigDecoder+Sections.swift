@@ -1,12 +1,13 @@
 import Yams
 
 extension ConfigDecoder {
-    /// `store`: `sqlite:PATH`, default `sqlite:chargemux.db` next to the config file.
+    /// `store`: `sqlite:PATH` or `none`, default `sqlite:chargemux.db` next to the config file.
     func decodeStore(in root: MappingReader) -> GatewayConfig.StoreLocation? {
         let prefix = "sqlite:"
         let field = nonEmptyString("store", in: root).flatMap { text, node -> GatewayConfig.StoreLocation? in
+            if text == "none" { return GatewayConfig.StoreLocation.memoryOnly }
             guard text.hasPrefix(prefix), text.count > prefix.count else {
-                report(.invalidValue, "`store` must be `sqlite:PATH`, found `\(text)`", at: node, keyPath: "store",
+                report(.invalidValue, "`store` must be `sqlite:PATH` or `none`, found `\(text)`", at: node, keyPath: "store",
                        help: "write e.g. `store: sqlite:chargemux.db` (relative to the configuration's folder)")
                 return nil
             }

@@ -1,0 +1,52 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOWebSocket
+
+/// Masking keys for the frames a client sends (RFC 6455 §5.3), drawn from the system's strong
+/// random source in blocks: one read of `/dev/urandom` yields ``keysPerRefill`` keys, where
+/// `WebSocketMaskingKey.random()` makes a system call for every frame.
+///
+/// Not thread-safe: each connection handler owns one, on its event loop.
+struct MaskingKeySource {
+    /// Keys drawn per system call.
+    static let keysPerRefill = 128
+
+    private var pool: [UInt8] = []
+    private var next = 0
+
+    /// The next key, unpredictable to the peer as the RFC asks.
+    mutating func key() -> WebSocketMaskingKey {
+        if next + 4 > pool.count { refill() }
+        defer { next += 4 }
+        return WebSocketMaskingKey(pool[next..<next + 4])!
+    }
+
+    private mutating func refill() {
+        let count = Self.keysPerRefill * 4
+        if pool.count != count { pool = [UInt8](repeating: 0, count: count) }
+        next = 0
+        #if canImport(Glibc)
+        if let device = Self.urandom {
+            var filled = 0
+            pool.withUnsafeMutableBytes { buffer in
+                while filled < count {
+                    let got = read(device, buffer.baseAddress! + filled, count - filled)
+                    if got > 0 { filled += got } else if got == 0 || errno != EINTR { break }
+                }
+            }
+            if filled == count { return }
+        }
+        #endif
+        var generator = SystemRandomNumberGenerator()
+        for index in pool.indices { pool[index] = generator.next() }
+    }
+
+    #if canImport(Glibc)
+    /// `/dev/urandom`, opened once for the process; `nil` if it cannot be opened.
+    private static let urandom: Int32? = {
+        let descriptor = open("/dev/urandom", O_RDONLY | O_CLOEXEC)
+        return descriptor >= 0 ? descriptor : nil
+    }()
+    #endif
+}
