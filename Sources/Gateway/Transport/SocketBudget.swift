@@ -44,6 +44,7 @@ public final class SocketBudget: Sendable {
         /// Backend connection attempts that failed because descriptors ran out.
         public var backendConnectFailures = 0
 
+        /// All zero.
         public init() {}
     }
 
