@@ -42,6 +42,8 @@ struct CrashRecoveryTests {
         var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
 
         var ports: [String: Int] = [:]
+        /// Every gateway process started; `stop()` ends those still running.
+        private var gateways: [Process] = []
 
         /// Backend `name` (down from the start) listens on its port.
         func bringUp(_ name: String) async throws {
@@ -92,8 +94,34 @@ struct CrashRecoveryTests {
             let output = RunCommandTests.Output()
             errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
             try process.run()
+            gateways.append(process)
             #expect(await output.waitFor("gateway started"), "\(output.value)")
             return (process, output)
+        }
+
+        /// Kills the gateway with SIGKILL and waits for it to end.
+        func kill9(_ gateway: Process) {
+            kill(gateway.processIdentifier, SIGKILL)
+            gateway.waitUntilExit()
+        }
+
+        /// Starts the gateway again on the same store and ports (no crash point), and waits until
+        /// `chargePoint` has reconnected.
+        func restart(_ chargePoint: SimulatedChargePoint) async throws -> RunCommandTests.Output {
+            let (_, output) = try await runGateway(crashAt: nil)
+            try await Task.sleep(for: .milliseconds(500))
+            try await chargePoint.waitUntilConnected()
+            return output
+        }
+
+        /// Sends `action` until it is answered, as a charge point retries what got no answer (up
+        /// to 20 attempts); `nil` when none was.
+        func retry(_ chargePoint: SimulatedChargePoint, _ action: String, _ payload: JSONValue) async throws -> OCPPFrame? {
+            for _ in 0..<20 {
+                if let answer = try? await chargePoint.call(action, payload, timeout: 5) { return answer }
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            return nil
         }
 
         func chargePoint() async throws -> SimulatedChargePoint {
@@ -114,6 +142,10 @@ struct CrashRecoveryTests {
         }
 
         func stop() async {
+            for gateway in gateways where gateway.isRunning {
+                kill(gateway.processIdentifier, SIGTERM)
+                gateway.waitUntilExit()
+            }
             for server in servers { await server.shutdown() }
             try? FileManager.default.removeItem(at: folder)
         }
@@ -129,7 +161,6 @@ struct CrashRecoveryTests {
         try await site.start()
         if silentCopy { site.systems["ems"]!.setSilent(["StartTransaction"]) }
         let (first, _) = try await site.runGateway(crashAt: crashAt)
-        defer { if first.isRunning { first.terminate() } }
         let chargePoint = try await site.chargePoint()
         let boot = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
         guard case .callResult = boot else { Issue.record("boot: \(boot)"); return (site, nil) }
@@ -139,21 +170,9 @@ struct CrashRecoveryTests {
         #expect(first.terminationReason == .uncaughtSignal && first.terminationStatus == SIGKILL)
         site.systems["ems"]!.setSilent([])
 
-        let (second, output) = try await site.runGateway(crashAt: nil)
-        defer {
-            if second.isRunning {
-                kill(second.processIdentifier, SIGTERM)
-                second.waitUntilExit()
-            }
-        }
-        try await Task.sleep(for: .milliseconds(500))
-        try await chargePoint.waitUntilConnected()
+        let output = try await site.restart(chargePoint)
         // The charge point sends the unanswered StartTransaction again, as OCPP has it do.
-        var retried: OCPPFrame?
-        for _ in 0..<20 where retried == nil {
-            retried = try? await chargePoint.call("StartTransaction", Self.start, timeout: 5)
-            if retried == nil { try await Task.sleep(for: .milliseconds(300)) }
-        }
+        let retried = try await site.retry(chargePoint, "StartTransaction", Self.start)
         guard case .callResult(_, let started)? = retried, let id = started["transactionId"]?.intValue else {
             Issue.record("retried start: \(String(describing: retried))\n\(output.value)"); return (site, nil)
         }
@@ -227,7 +246,6 @@ struct CrashRecoveryTests {
         try await site.start(down: ["ems"])
         defer { Task { await site.stop() } }
         let (first, _) = try await site.runGateway(crashAt: nil)
-        defer { if first.isRunning { first.terminate() } }
         let chargePoint = try await site.chargePoint()
         _ = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
         func status(_ connector: Int, _ status: String, _ error: String = "NoError") -> JSONValue {
@@ -236,18 +254,8 @@ struct CrashRecoveryTests {
         for payload in [status(1, "Preparing"), status(2, "Available"), status(1, "Charging"), status(2, "Faulted", "GroundFailure")] {
             guard case .callResult = try await chargePoint.call("StatusNotification", payload) else { Issue.record("status"); return }
         }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-
-        let (second, _) = try await site.runGateway(crashAt: nil)
-        defer {
-            if second.isRunning {
-                kill(second.processIdentifier, SIGTERM)
-                second.waitUntilExit()
-            }
-        }
-        try await Task.sleep(for: .milliseconds(500))
-        try await chargePoint.waitUntilConnected()
+        site.kill9(first)
+        _ = try await site.restart(chargePoint)
         try await site.bringUp("ems")
         let deadline = Date().addingTimeInterval(10)
         while site.calls("ems").count < 3, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
@@ -266,7 +274,6 @@ struct CrashRecoveryTests {
         try await site.start(down: ["ems"])
         defer { Task { await site.stop() } }
         let (first, _) = try await site.runGateway(crashAt: nil)
-        defer { if first.isRunning { first.terminate() } }
         let chargePoint = try await site.chargePoint()
         _ = try await chargePoint.call("BootNotification", ["chargePointModel": "M", "chargePointVendor": "V"])
         let start = try await chargePoint.call("StartTransaction", Self.start)
@@ -277,23 +284,9 @@ struct CrashRecoveryTests {
         let meter: JSONValue = ["connectorId": 1, "transactionId": .integer(id),
                                 "meterValue": [["timestamp": "2026-11-21T08:10:00Z", "sampledValue": [["value": "1500"]]]]]
         guard case .callResult = try await chargePoint.call("MeterValues", meter) else { Issue.record("meter"); return }
-        kill(first.processIdentifier, SIGKILL)
-        first.waitUntilExit()
-
-        let (second, output) = try await site.runGateway(crashAt: nil)
-        defer {
-            if second.isRunning {
-                kill(second.processIdentifier, SIGTERM)
-                second.waitUntilExit()
-            }
-        }
-        try await Task.sleep(for: .milliseconds(500))
-        try await chargePoint.waitUntilConnected()
-        var stop: OCPPFrame?
-        for _ in 0..<20 where stop == nil {
-            stop = try? await chargePoint.call("StopTransaction", Self.stop(id), timeout: 5)
-            if stop == nil { try await Task.sleep(for: .milliseconds(300)) }
-        }
+        site.kill9(first)
+        let output = try await site.restart(chargePoint)
+        let stop = try await site.retry(chargePoint, "StopTransaction", Self.stop(id))
         guard case .callResult? = stop else { Issue.record("stop: \(String(describing: stop))\n\(output.value)"); return }
         try await site.bringUp("ems")
         let deadline = Date().addingTimeInterval(10)
