@@ -16,11 +16,18 @@ struct ExecutableTests {
 
     /// Runs chargemux with `arguments` in the repository root; returns the exit code and output.
     func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let binary = try #require(Self.executable, "build the executable first: `swift build`")
+        try Self.run(arguments)
+    }
+
+    /// Runs chargemux with `arguments` in `directory` to its end; returns the exit code and output.
+    static func run(_ arguments: [String], in directory: String = Fixtures.repositoryRoot) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        let binary = try #require(executable, "build the executable first: `swift build`")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: Fixtures.repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out

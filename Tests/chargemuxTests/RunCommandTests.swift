@@ -97,25 +97,16 @@ struct RunCommandTests {
 
     @Test("run refuses to start on a policy error, naming file, line and column")
     func refusesBadPolicy() throws {
-        let binary = try #require(ExecutableTests.executable)
         let site = try Site(port: Int.random(in: 20_000..<32_000))
         try site.writePolicy("route Heartbeat to gateway\nroute Authorize to billling\n")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", site.configPath]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, _, text) = try ExecutableTests.run(["run", "--config", site.configPath], in: site.folder.path)
+        #expect(status == 1)
         #expect(text.contains("site.policy:3:20: error[E205]: backend `billling` is not in the gateway config"), "\(text)")
         #expect(text.contains("did you mean `billing`?"))
     }
 
     @Test("run refuses to start when a TLS certificate file is unusable, naming the file")
     func refusesBadCertificate() throws {
-        let binary = try #require(ExecutableTests.executable)
         let site = try Site(port: Int.random(in: 20_000..<32_000))
         // No certificate is committed or made here: a file that is not one is refused the same way
         // an expired one is (GatewayTests check the expired message with its dates).
@@ -133,15 +124,8 @@ struct RunCommandTests {
             backends:
               - { name: billing, url: "ws://127.0.0.1:9/ocpp", securityProfile: 0 }
             """.write(toFile: site.configPath, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", site.configPath]
-        let errors = Pipe()
-        process.standardError = errors
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 1)
+        let (status, _, text) = try ExecutableTests.run(["run", "--config", site.configPath], in: site.folder.path)
+        #expect(status == 1)
         #expect(text.contains("gateway.pem: not a PEM certificate file"), "\(text)")
     }
 

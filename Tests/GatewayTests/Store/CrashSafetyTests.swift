@@ -77,15 +77,3 @@ struct CrashSafetyTests {
         try await store.close()
     }
 }
-
-/// The `chargemux` binary built beside the test bundle, else in `.build/debug`.
-var chargemuxExecutable: String? {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().path
-    let candidates: [String?] = [
-        Bundle.main.executableURL?.deletingLastPathComponent().appendingPathComponent("chargemux").path,
-        Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("chargemux").path,
-        root + "/.build/debug/chargemux",
-    ]
-    return candidates.compactMap { $0 }.first { FileManager.default.isExecutableFile(atPath: $0) }
-}

@@ -78,19 +78,7 @@ struct SessionsReportTests {
         let fixture = StoreFixture()
         try await filledStore(fixture)
         func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = arguments
-            process.currentDirectoryURL = URL(fileURLWithPath: fixture.directory.path)
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let stdout = out.fileHandleForReading.readDataToEndOfFile()
-            let stderr = err.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+            try runToExit(binary, arguments, in: fixture.directory.path)
         }
         let csv = try run(["sessions", "--store", "sqlite:store.db", "--charge-point", "CP-2", "--format", "csv"])
         #expect(csv.status == 0, "\(csv.stderr)")

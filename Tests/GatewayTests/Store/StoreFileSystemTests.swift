@@ -60,17 +60,7 @@ enum MountNamespace {
 
     /// Runs `script` with `$1` the folder and `$2` the chargemux binary, in a private mount namespace.
     static func run(_ script: String, folder: String) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", folder, chargemuxExecutable ?? "chargemux"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        try runToExit("/usr/bin/env", ["unshare", "-m", "--propagation", "private", "sh", "-c", script, "sh", folder,
+                                       chargemuxExecutable ?? "chargemux"])
     }
 }
