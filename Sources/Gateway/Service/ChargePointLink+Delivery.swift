@@ -16,7 +16,8 @@ extension ChargePointLink {
     /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
     func startDelivery(to index: Int) {
         guard context.store != nil, !closed, queueing.contains(index) || pendingDelivery.contains(index), drains[index] == nil,
-            session.isReadyForQueued(index), connectors[index]?.isConnected == true
+            mirrored[index] == nil, acknowledgementsInFlight[index] == nil, session.isReadyForQueued(index),
+            connectors[index]?.isConnected == true
         else { return }
         drains[index] = .some(nil)
         deliverNext(to: index)
@@ -26,6 +27,7 @@ extension ChargePointLink {
     func deliverNext(to index: Int) {
         guard let store = context.store else { return }
         let key = QueueKey(chargePoint: chargePointId, backend: name(of: index))
+        readRaced.remove(index)
         let loop = connection.eventLoop
         let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
         Task {
@@ -78,9 +80,12 @@ extension ChargePointLink {
             drains[index] = nil
             // A write in flight may be appending to this queue: look again once it committed.
             guard !storeBusy else { return }
+            // A write committed while the read ran may have appended after what it saw: read again.
+            if readRaced.remove(index) != nil { return startDelivery(to: index) }
             queueing.remove(index)
             pendingDelivery.remove(index)
             session.setQueueing(index, false)
+            startMirroring(index)
             sendMissedStatus(to: index)
             firstConnectionSettled(index)
         case .success(let next?):
@@ -151,6 +156,8 @@ extension ChargePointLink {
         // A backend's own id for a transaction must be known before anything that backend sends
         // next (a SetChargingProfile or RemoteStop naming that id): pause like any store write.
         let learnsId = backendTransactionId != nil && entry.transactionRecord != nil
+        if !learnsId, acknowledgeMirrored(entry, index: index) { return }
+        if learnsId, mirrored[index]?.first?.sequence == entry.sequence { mirrored[index]?.removeFirst() }
         if learnsId { storeBusy = true }
         let loop = connection.eventLoop
         let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
@@ -168,21 +175,34 @@ extension ChargePointLink {
             }
             let learnt = chargePointTransactionId
             loop.execute {
-                link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, chargePointTransactionId: learnt,
-                                              resume: learnsId)
+                link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, record: entry.transactionRecord,
+                                              chargePointTransactionId: learnt, resume: learnsId)
             }
         }
     }
 
-    func acknowledged(_ index: Int, backendTransactionId: Int?, chargePointTransactionId: Int?, resume: Bool) {
+    func acknowledged(_ index: Int, backendTransactionId: Int?, record: Int64?, chargePointTransactionId: Int?, resume: Bool) {
         if let backendTransactionId, let chargePointTransactionId {
             session.recordLateBackendId(backendTransactionId, backend: index, chargePointTransactionId: chargePointTransactionId)
+        } else if let backendTransactionId, let record {
+            // The responder has not answered yet: the session learns this id with the charge point's.
+            lateIdsAwaitingStart[record, default: []].append((index, backendTransactionId))
         }
         if resume {
             storeBusy = false
             resumeWaiting()
         }
         guard !closed, drains[index] != nil else { return }
+        if mirrored[index] != nil {
+            drains[index] = nil
+            return sendMirrored(to: index)
+        }
+        // Removals of mirrored entries still under way: the store is read once they committed.
+        guard acknowledgementsInFlight[index] == nil else {
+            drains[index] = nil
+            pendingDelivery.insert(index)
+            return
+        }
         deliverNext(to: index)
     }
 

@@ -10,16 +10,13 @@ extension ChargePointLink {
     /// What a store write before a batch of effects did.
     enum WriteOutcome: Sendable {
         /// Committed: carry the effects out.
-        case committed(record: Int64?, dropped: [QueueDrop])
+        case committed(record: Int64?, dropped: [QueueDrop], appended: AppendedEntries)
         /// A replayed StartTransaction: answer with the recorded id, forward nothing.
         case replay(TransactionRecord)
     }
 
     /// What a charge-point transaction message asks the store to keep.
-    enum TransactionWrite: Sendable {
-        case start(TransactionStart)
-        case stop(TransactionStop)
-    }
+    typealias TransactionWrite = LinkWrite.Transaction
 
     /// Carries out a batch of effects, after the store has kept what it must: the queue entries
     /// for absent backends, the transaction record of a StartTransaction or StopTransaction, the
@@ -73,7 +70,13 @@ extension ChargePointLink {
             for case .sendToChargePoint(let text) in effects {
                 if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
                     pendingStarts[id] = nil
-                    if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+                    if let assigned = payload["transactionId"]?.intValue {
+                        answeredStart = (record, assigned)
+                        // Backends whose queued copy was answered first: their ids, for the session.
+                        for late in lateIdsAwaitingStart.removeValue(forKey: record) ?? [] {
+                            session.recordLateBackendId(late.id, backend: late.backend, chargePointTransactionId: assigned)
+                        }
+                    }
                 }
             }
         }
@@ -89,56 +92,30 @@ extension ChargePointLink {
         let current = durableSnapshot
         let snapshot: SessionSnapshot? = current == savedSnapshot ? nil : current
         savedSnapshot = current
-        let chargePointId = chargePointId
         let loop = connection.eventLoop
         let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
-        let batch = drafts
-        let write = transaction
         let call = callId
-        Task {
-            let result: Result<WriteOutcome, StoreError>
-            do throws(StoreError) {
-                var record: Int64?
-                var dropped: [QueueDrop] = []
-                var replay: TransactionRecord?
-                switch write {
-                case .start(let start)?:
-                    let outcome = try await store.recordStart(start, enqueue: batch)
-                    if outcome.isReplay { replay = outcome.record } else { record = outcome.record.id }
-                    if let provisionalId, !outcome.isReplay {
-                        try await store.recordChargePointTransactionId(provisionalId, record: outcome.record.id)
-                        record = nil
-                    }
-                    dropped = outcome.appended.flatMap(\.dropped)
-                case .stop(let stop)?:
-                    dropped = try await store.recordStop(stop, enqueue: batch).appended.flatMap(\.dropped)
-                case nil:
-                    if !batch.isEmpty { dropped = try await store.appendBatch(batch).flatMap(\.dropped) }
-                }
-                if let answeredStart {
-                    try await store.recordChargePointTransactionId(answeredStart.id, record: answeredStart.record)
-                }
-                if let replay {
-                    result = .success(.replay(replay))
-                } else {
-                    if let snapshot { try await store.saveSnapshot(snapshot, chargePoint: chargePointId) }
-                    result = .success(.committed(record: record, dropped: dropped))
-                }
-            } catch {
-                result = .failure(error)
+        let write = LinkWrite(chargePoint: chargePointId, transaction: transaction, enqueue: drafts,
+                              provisionalTransactionId: provisionalId,
+                              answeredStart: answeredStart.map { .init(record: $0.record, chargePointTransactionId: $0.id) },
+                              snapshot: snapshot)
+        store.commit(write) { result in
+            let outcome = result.map { outcome -> WriteOutcome in
+                if let replay = outcome.replay { return .replay(replay) }
+                let appended = AppendedEntries(write.enqueue, outcome.appended, record: outcome.transactionRecord)
+                return .committed(record: outcome.awaitingAnswer, dropped: appended.dropped, appended: appended)
             }
-            loop.execute { link.value.link?.written(result, effects: effects, callId: call, queued: batch) }
+            loop.execute { link.value.link?.written(outcome, effects: effects, callId: call) }
         }
     }
 
     /// A store write before `effects` ended.
-    func written(_ result: Result<WriteOutcome, StoreError>, effects: [SessionEffect], callId: String?,
-                         queued: [OutboundDraft]) {
+    func written(_ result: Result<WriteOutcome, StoreError>, effects: [SessionEffect], callId: String?) {
         storeBusy = false
         // Not known to be in the store: the next write saves it.
         if case .success(.committed) = result {} else { savedSnapshot = nil }
         switch result {
-        case .success(.committed(let record, let dropped)):
+        case .success(.committed(let record, let dropped, _)):
             for drop in dropped {
                 logger.warning("queue limit dropped messages", metadata: [
                     "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
@@ -179,13 +156,7 @@ extension ChargePointLink {
                 execute(effects)
             }
         }
-        if case .success(.committed) = result {
-            for draft in queued {
-                guard let index = session.policy.policy.backends.firstIndex(of: draft.queue.backend) else { continue }
-                pendingDelivery.insert(index)
-                startDelivery(to: index)
-            }
-        }
+        if case .success(.committed(_, _, let appended)) = result { enqueued(appended) }
         resumeWaiting()
     }
 

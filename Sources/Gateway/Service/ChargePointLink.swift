@@ -58,6 +58,16 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var pendingDelivery: Set<Int> = []
     /// Backends whose queue is being delivered, with the entry awaiting its answer.
     var drains: [Int: QueuedMessage?] = [:]
+    /// Caught-up backends' queues as the link knows them: committed, not yet answered entries, in
+    /// order, sent from memory (see ChargePointLink+DirectDelivery). No key: read from the store.
+    var mirrored: [Int: [QueuedMessage]] = [:]
+    /// Removals of answered mirrored entries not yet committed, per backend.
+    var acknowledgementsInFlight: [Int: Int] = [:]
+    /// Backends' own ids learnt from their queued StartTransaction copy before the responder's
+    /// answer gave the charge point's id, by transaction record.
+    var lateIdsAwaitingStart: [Int64: [(backend: Int, id: Int)]] = [:]
+    /// Backends whose queue got entries while a read of it was under way.
+    var readRaced: Set<Int> = []
     /// The session snapshot as the link last wrote it to the store (`nil`: not known to be there).
     var savedSnapshot: SessionSnapshot?
     /// The actions kept in a backend's durable queue while it is absent.
@@ -259,6 +269,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             ])
             // An entry awaiting its answer stays queued: it is sent again, with the same message id.
             drains[index] = nil
+            mirrored[index] = nil
             if context.store != nil {
                 queueing.insert(index)
                 session.setQueueing(index, true)

@@ -60,6 +60,11 @@ extension ChargePointSession {
         transactions.record(backendId: id, backend: backend, chargePointId: chargePointTransactionId)
     }
 
+    /// `backend`'s own id for the open transaction the charge point calls `chargePointTransactionId`, if known.
+    public func backendTransactionId(_ chargePointTransactionId: Int, backend: Int) -> Int? {
+        transactions.open[chargePointTransactionId]?.backendIds[backend]
+    }
+
     /// The owner backend's name of the transaction a charge-point call belongs to: MeterValues and
     /// StopTransaction by `transactionId`, StatusNotification by `connectorId` while a transaction
     /// is open there. The policy then routes by it even when the message has no idTag.

@@ -108,6 +108,17 @@ public protocol GatewayStore: Sendable {
     /// Forgets the charge point's snapshot.
     func removeSnapshot(chargePoint: String) async throws(StoreError)
 
+    // MARK: The gateway's path
+
+    /// Keeps what one charge-point message asks for (``LinkWrite``) and hands the outcome to
+    /// `completion`, on any thread, once it is durable; a failure means nothing of it was kept
+    /// that the gateway relies on (a replay may still find the start recorded).
+    func commit(_ write: LinkWrite, completion: @escaping @Sendable (Result<LinkWriteOutcome, StoreError>) -> Void)
+
+    /// Removes a delivered entry, as ``acknowledge(_:sequence:)``, and hands the outcome to
+    /// `completion`, on any thread.
+    func acknowledge(_ queue: QueueKey, sequence: Int64, completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void)
+
     // MARK: Lifetime
 
     /// Closes the store; later calls fail.

@@ -39,21 +39,28 @@ final class GroupCommitter: Sendable {
     /// commit runs, and returns its result once that transaction has committed.
     func write<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
-            let write = PendingWrite(
-                run: { db in
-                    let value = try work(db)
-                    return { continuation.resume(returning: value) }
-                },
-                fail: { continuation.resume(throwing: $0) })
-            let startsFlush = state.withLockedValue { state -> Bool in
-                state.pending.append(write)
-                guard !state.flushing else { return false }
-                state.flushing = true
-                return true
-            }
-            // The writer's own queue commits the groups: no task between the caller and SQLite.
-            if startsFlush { pool.asyncWriteWithoutTransaction { db in self.flush(db) } }
+            submit(work) { continuation.resume(with: $0) }
         }
+    }
+
+    /// Runs `work` as ``write(_:)`` does and hands its result to `completion` on the writer's
+    /// queue once the transaction has committed (or failed): for callers on an event loop, with
+    /// no task between them and SQLite.
+    func submit<T: Sendable>(_ work: @escaping @Sendable (Database) throws -> T,
+                             completion: @escaping @Sendable (Result<T, any Error>) -> Void) {
+        let write = PendingWrite(
+            run: { db in
+                let value = try work(db)
+                return { completion(.success(value)) }
+            },
+            fail: { completion(.failure($0)) })
+        let startsFlush = state.withLockedValue { state -> Bool in
+            state.pending.append(write)
+            guard !state.flushing else { return false }
+            state.flushing = true
+            return true
+        }
+        if startsFlush { pool.asyncWriteWithoutTransaction { db in self.flush(db) } }
     }
 
     /// Commits groups until no write is waiting; on the writer's queue.

@@ -35,13 +35,16 @@ extension SQLiteGatewayStore {
 
     @discardableResult
     public func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
-        let removed = try await write("acknowledge a queued message") { db in
-            try db.cachedStatement(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?")
-                .execute(arguments: [sequence, queue.chargePoint, queue.backend])
-            return db.changesCount > 0
-        }
+        let removed = try await write("acknowledge a queued message") { db in try Self.acknowledge(queue, sequence: sequence, db) }
         if removed { queueLengths.changed(queue, by: -1) }
         return removed
+    }
+
+    /// Removes a delivered entry inside the caller's transaction; `true` if it was there.
+    static func acknowledge(_ queue: QueueKey, sequence: Int64, _ db: Database) throws -> Bool {
+        try db.cachedStatement(sql: "DELETE FROM outbound_message WHERE sequence = ? AND charge_point = ? AND backend = ?")
+            .execute(arguments: [sequence, queue.chargePoint, queue.backend])
+        return db.changesCount > 0
     }
 
     public func queuedMessage(messageId: String) async throws(StoreError) -> QueuedMessage? {

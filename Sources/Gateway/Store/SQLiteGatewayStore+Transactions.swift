@@ -5,47 +5,52 @@ import OCPP
 extension SQLiteGatewayStore {
     public func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft]) async throws(StoreError) -> StartOutcome {
         let options = options
-        let outcome = try await write("record a StartTransaction") { db in
-            let now = Self.milliseconds(Date())
-            let startedAt = Self.milliseconds(start.startedAt)
-            // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
-            try db.execute(sql: """
-                INSERT INTO transaction_record (charge_point, connector_id, id_tag, started_at, meter_start,
-                    owner_backend, charge_point_transaction_id, recorded_at, responder_message_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (charge_point, connector_id, id_tag, started_at) DO NOTHING
-                """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt, start.meterStart,
-                                 start.owner, start.chargePointTransactionId, now, start.responderMessageId])
-            if db.changesCount == 0 {
-                let id = try Int64.fetchOne(db, sql: """
-                    SELECT id FROM transaction_record
-                    WHERE charge_point = ? AND connector_id = ? AND id_tag = ? AND started_at = ?
-                    """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt])
-                guard let id, let record = try Self.loadRecord(id, db) else {
-                    throw StoreError(.internalError, "a replayed StartTransaction's record vanished")
-                }
-                return StartOutcome(record: record, isReplay: true, appended: [])
-            }
-            let id = db.lastInsertedRowID
-            for (backend, own) in start.backendIds {
-                try Self.saveBackendId(own, backend: backend, record: id, db)
-            }
-            let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
-            guard let record = try Self.loadRecord(id, db) else {
-                throw StoreError(.internalError, "a new transaction record vanished")
-            }
-            return StartOutcome(record: record, isReplay: false, appended: appended)
-        }
+        let outcome = try await write("record a StartTransaction") { db in try Self.recordStart(start, enqueue: enqueue, options: options, db) }
         queueLengths.appended(enqueue, outcome.appended)
         return outcome
     }
 
-    public func recordChargePointTransactionId(_ id: Int, record: Int64) async throws(StoreError) {
-        try await write("record a transaction id") { db in
-            try db.execute(sql: "UPDATE transaction_record SET charge_point_transaction_id = ? WHERE id = ?",
-                           arguments: [id, record])
-            if db.changesCount == 0 { throw StoreError(.invalidRequest, "no transaction record \(record)") }
+    /// Records a start inside the caller's transaction.
+    static func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft], options: Options, _ db: Database) throws -> StartOutcome {
+        let now = Self.milliseconds(Date())
+        let startedAt = Self.milliseconds(start.startedAt)
+        // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
+        try db.execute(sql: """
+            INSERT INTO transaction_record (charge_point, connector_id, id_tag, started_at, meter_start,
+                owner_backend, charge_point_transaction_id, recorded_at, responder_message_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (charge_point, connector_id, id_tag, started_at) DO NOTHING
+            """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt, start.meterStart,
+                             start.owner, start.chargePointTransactionId, now, start.responderMessageId])
+        if db.changesCount == 0 {
+            let id = try Int64.fetchOne(db, sql: """
+                SELECT id FROM transaction_record
+                WHERE charge_point = ? AND connector_id = ? AND id_tag = ? AND started_at = ?
+                """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt])
+            guard let id, let record = try Self.loadRecord(id, db) else {
+                throw StoreError(.internalError, "a replayed StartTransaction's record vanished")
+            }
+            return StartOutcome(record: record, isReplay: true, appended: [])
         }
+        let id = db.lastInsertedRowID
+        for (backend, own) in start.backendIds {
+            try Self.saveBackendId(own, backend: backend, record: id, db)
+        }
+        let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
+        guard let record = try Self.loadRecord(id, db) else {
+            throw StoreError(.internalError, "a new transaction record vanished")
+        }
+        return StartOutcome(record: record, isReplay: false, appended: appended)
+    }
+
+    public func recordChargePointTransactionId(_ id: Int, record: Int64) async throws(StoreError) {
+        try await write("record a transaction id") { db in try Self.recordChargePointTransactionId(id, record: record, db) }
+    }
+
+    /// Records the charge point's id for a transaction inside the caller's transaction.
+    static func recordChargePointTransactionId(_ id: Int, record: Int64, _ db: Database) throws {
+        try db.execute(sql: "UPDATE transaction_record SET charge_point_transaction_id = ? WHERE id = ?", arguments: [id, record])
+        if db.changesCount == 0 { throw StoreError(.invalidRequest, "no transaction record \(record)") }
     }
 
     public func recordBackendTransactionId(_ id: Int, backend: String, record: Int64) async throws(StoreError) {
@@ -59,28 +64,31 @@ extension SQLiteGatewayStore {
 
     public func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft]) async throws(StoreError) -> StopOutcome {
         let options = options
-        let outcome = try await write("record a StopTransaction") { db in
-            // The open one with that id first; else the latest stopped one (a replayed stop).
-            let row = try Row.fetchOne(db, sql: """
-                SELECT id, stopped_at FROM transaction_record
-                WHERE charge_point = ? AND charge_point_transaction_id = ?
-                ORDER BY stopped_at IS NULL DESC, id DESC LIMIT 1
-                """, arguments: [stop.chargePoint, stop.chargePointTransactionId])
-            guard let row else {
-                let appended = try enqueue.map { try Self.append($0, record: nil, options: options, db) }
-                return StopOutcome(record: nil, isReplay: false, appended: appended)
-            }
-            let id: Int64 = row["id"]
-            if (row["stopped_at"] as Int64?) != nil {
-                return StopOutcome(record: try Self.loadRecord(id, db), isReplay: true, appended: [])
-            }
-            try db.execute(sql: "UPDATE transaction_record SET stopped_at = ?, meter_stop = ?, stop_reason = ? WHERE id = ?",
-                           arguments: [Self.milliseconds(stop.stoppedAt), stop.meterStop, stop.reason, id])
-            let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
-            return StopOutcome(record: try Self.loadRecord(id, db), isReplay: false, appended: appended)
-        }
+        let outcome = try await write("record a StopTransaction") { db in try Self.recordStop(stop, enqueue: enqueue, options: options, db) }
         queueLengths.appended(enqueue, outcome.appended)
         return outcome
+    }
+
+    /// Records a stop inside the caller's transaction.
+    static func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft], options: Options, _ db: Database) throws -> StopOutcome {
+        // The open one with that id first; else the latest stopped one (a replayed stop).
+        let row = try Row.fetchOne(db, sql: """
+            SELECT id, stopped_at FROM transaction_record
+            WHERE charge_point = ? AND charge_point_transaction_id = ?
+            ORDER BY stopped_at IS NULL DESC, id DESC LIMIT 1
+            """, arguments: [stop.chargePoint, stop.chargePointTransactionId])
+        guard let row else {
+            let appended = try enqueue.map { try Self.append($0, record: nil, options: options, db) }
+            return StopOutcome(record: nil, isReplay: false, appended: appended)
+        }
+        let id: Int64 = row["id"]
+        if (row["stopped_at"] as Int64?) != nil {
+            return StopOutcome(record: try Self.loadRecord(id, db), isReplay: true, appended: [])
+        }
+        try db.execute(sql: "UPDATE transaction_record SET stopped_at = ?, meter_stop = ?, stop_reason = ? WHERE id = ?",
+                       arguments: [Self.milliseconds(stop.stoppedAt), stop.meterStop, stop.reason, id])
+        let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
+        return StopOutcome(record: try Self.loadRecord(id, db), isReplay: false, appended: appended)
     }
 
     public func transaction(record: Int64) async throws(StoreError) -> TransactionRecord? {
@@ -179,12 +187,15 @@ extension SQLiteGatewayStore {
     // MARK: - Snapshots
 
     public func saveSnapshot(_ snapshot: SessionSnapshot, chargePoint: String) async throws(StoreError) {
-        try await write("save a session snapshot") { db in
-            try db.cachedStatement(sql: """
-                INSERT INTO session_snapshot (charge_point, snapshot, saved_at) VALUES (?, ?, ?)
-                ON CONFLICT (charge_point) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
-                """).execute(arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
-        }
+        try await write("save a session snapshot") { db in try Self.saveSnapshot(snapshot, chargePoint: chargePoint, db) }
+    }
+
+    /// Saves a snapshot inside the caller's transaction.
+    static func saveSnapshot(_ snapshot: SessionSnapshot, chargePoint: String, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO session_snapshot (charge_point, snapshot, saved_at) VALUES (?, ?, ?)
+            ON CONFLICT (charge_point) DO UPDATE SET snapshot = excluded.snapshot, saved_at = excluded.saved_at
+            """).execute(arguments: [chargePoint, snapshot.jsonValue.serialized, Self.milliseconds(Date())])
     }
 
     public func snapshot(chargePoint: String) async throws(StoreError) -> SessionSnapshot? {

@@ -4,9 +4,11 @@ import NIOConcurrencyHelpers
 import OCPP
 
 /// A real store whose writes can be made to fail with a chosen error (a full disk, a read-only
-/// file system) while reads go on, as SQLite behaves then, and whose queue reads and backend-id
-/// writes can be held at a gate, to order the link's store calls in a test. The store's own tests
-/// show the real failures on real file systems; this puts them under a running gateway.
+/// file system) while reads go on, as SQLite behaves then, and whose queue reads, backend-id
+/// writes and acknowledgements can be held at a gate, to order the link's store calls in a test.
+/// Its writes for a charge point's message go step by step (the protocol's default `commit`).
+/// The store's own tests show the real failures on real file systems; this puts them under a
+/// running gateway.
 final class ControlledStore: GatewayStore {
     let base: any GatewayStore
     private let failure = NIOLockedValueBox<StoreError?>(nil)
@@ -14,6 +16,8 @@ final class ControlledStore: GatewayStore {
     let peekGates = NIOLockedValueBox<[String: Gate]>([:])
     /// Backend transaction-id writes wait until this gate opens.
     let backendIdGate = NIOLockedValueBox<Gate?>(nil)
+    /// Removals of delivered queue entries wait until this gate opens.
+    let acknowledgeGate = NIOLockedValueBox<Gate?>(nil)
 
     init(_ base: any GatewayStore) { self.base = base }
 
@@ -63,7 +67,8 @@ final class ControlledStore: GatewayStore {
         return try await base.peek(queue, limit: limit)
     }
     func acknowledge(_ queue: QueueKey, sequence: Int64) async throws(StoreError) -> Bool {
-        try await base.acknowledge(queue, sequence: sequence)
+        if let gate = acknowledgeGate.withLockedValue({ $0 }) { await gate.pass() }
+        return try await base.acknowledge(queue, sequence: sequence)
     }
     func queuedMessage(messageId: String) async throws(StoreError) -> QueuedMessage? { try await base.queuedMessage(messageId: messageId) }
     func expire(now: Date) async throws(StoreError) -> [QueueDrop] { try await base.expire(now: now) }
