@@ -46,6 +46,9 @@ struct BackendLink {
     /// Calls held while ``Registration/awaitingBoot``, in order. This is also the seam for durable
     /// queuing: a later store can keep these across a disconnect instead of dropping them.
     var held: [HeldLeg] = []
+    /// Copies of MeterValues and StopTransaction waiting for this backend's own id of their
+    /// transaction (its StartTransaction copy is not answered yet), in order.
+    var awaitingTransactionId: [HeldLeg] = []
     /// Actions this backend triggered (TriggerMessage answered Accepted) while it has the charge
     /// point Pending: the next such call from the charge point reaches it.
     var triggered: Set<String> = []

@@ -7,6 +7,8 @@ enum LegPlan {
     case send(JSONValue, redacted: [String])
     /// Hold until the backend answers its BootNotification.
     case hold(JSONValue, redacted: [String])
+    /// Hold until the backend answers its copy of the transaction's StartTransaction (its id).
+    case awaitTransactionId(JSONValue, redacted: [String])
     /// The backend is disconnected: this copy is what it would have got (for a durable queue).
     case disconnected(JSONValue)
     /// A copy (not the responder's) of a transaction message, for the backend's durable queue
@@ -21,7 +23,7 @@ enum LegPlan {
         case .disconnected: "disconnected"
         case .queued: nil
         case .skip(let why): why
-        case .send, .hold: nil
+        case .send, .hold, .awaitTransactionId: nil
         }
     }
 }
@@ -80,7 +82,8 @@ extension ChargePointSession {
             var planned = plan(action: action, payload: payload, for: backend, ownerName: ownerName)
             if settings.queuesTransactionCopies, backend != responderIndex, Self.durablyQueuedActions.contains(action) {
                 switch planned {
-                case .send(let copy, _), .hold(let copy, _), .disconnected(let copy): planned = .queued(copy)
+                case .send(let copy, _), .hold(let copy, _), .awaitTransactionId(let copy, _), .disconnected(let copy):
+                    planned = .queued(copy)
                 case .queued, .skip: break
                 }
             }
@@ -193,6 +196,11 @@ extension ChargePointSession {
                 entry.targets.append(name(of: backend))
                 links[backend].held.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
                 call.openLegs += 1
+            case .awaitTransactionId(let copy, let redacted):
+                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                entry.targets.append(name(of: backend))
+                links[backend].awaitingTransactionId.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
+                call.openLegs += 1
             }
         }
         if call.openLegs > 0 { calls[token] = call }
@@ -206,6 +214,12 @@ extension ChargePointSession {
             refusal == "Rejected" || !link.triggered.contains(action)
         {
             return .skip(refusal)
+        }
+        if awaitsTransactionId(action: action, payload: payload, backend: backend) {
+            // Redacted now; the backend's id goes in when it is known.
+            let redactions = compiled.redactions(action: action, inResponse: false, backend: backend)
+            let (copy, redacted) = redactor.apply(redactions, to: payload, owner: ownerName)
+            return .awaitTransactionId(copy, redacted: redacted)
         }
         guard let translated = translateTransactionId(ofChargePointCall: action, payload: payload, for: backend) else {
             return .skip("no transaction id of its own")

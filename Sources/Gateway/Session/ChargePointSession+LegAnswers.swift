@@ -28,6 +28,10 @@ extension ChargePointSession {
             return
         }
         if call.start != nil { startAnswered(by: backend, frame, call: &call, into: &effects) }
+        if leg.action == "StartTransaction", backend != call.responder, let id = call.start?.chargePointTransactionId {
+            let own: Int? = if case .callResult(_, let payload) = frame { payload["transactionId"]?.intValue } else { nil }
+            releaseAwaitingTransactionId(of: backend, chargePointTransactionId: id, own: own, into: &effects)
+        }
         if backend == call.responder, !call.answered {
             call.answered = true
             effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))

@@ -29,6 +29,7 @@ extension ChargePointSession {
             effects.append(.notDelivered(backend: backend, action: leg.action, payload: leg.payload, reason: "disconnected"))
         }
         dropHeld(of: backend, reason: "disconnected before answering", into: &effects)
+        dropAwaitingTransactionIds(of: backend, into: &effects)
         let open = legs.filter { $0.value.backend == backend }.sorted { $0.value.sequence < $1.value.sequence }
         for (id, leg) in open {
             legs[id] = nil
@@ -94,7 +95,12 @@ extension ChargePointSession {
                 links[leg.backend].registration = .rejected(retryAt: time + settings.bootRetryInterval)
                 dropHeld(of: leg.backend, reason: "did not answer the BootNotification", into: &effects)
             }
-            if case .call(let token) = leg.kind, let call = calls[token] { finishLeg(of: token, call: call) }
+            if case .call(let token) = leg.kind, let call = calls[token] {
+                if leg.action == "StartTransaction", let id = call.start?.chargePointTransactionId {
+                    releaseAwaitingTransactionId(of: leg.backend, chargePointTransactionId: id, own: nil, into: &effects)
+                }
+                finishLeg(of: token, call: call)
+            }
         }
         expireBackendCall(now: time, into: &effects)
         for backend in links.indices where links[backend].connected {

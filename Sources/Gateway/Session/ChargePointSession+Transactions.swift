@@ -49,7 +49,10 @@ extension ChargePointSession {
                 if case .call(let other) = leg.kind { return other != token }
                 return true
             }
-            for index in links.indices { links[index].held.removeAll { $0.token == token } }
+            for index in links.indices {
+                links[index].held.removeAll { $0.token == token }
+                links[index].awaitingTransactionId.removeAll { $0.token == token }
+            }
         }
     }
 
