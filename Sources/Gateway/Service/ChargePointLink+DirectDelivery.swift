@@ -108,11 +108,11 @@ extension ChargePointLink {
         mirrored[index]?.removeFirst()
         drains[index] = nil
         acknowledgementsInFlight[index, default: 0] += 1
-        let loop = connection.eventLoop
-        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
+        let mailbox = mailbox
         store.acknowledge(entry.queue, sequence: entry.sequence) { result in
             let failure: StoreError? = if case .failure(let error) = result { error } else { nil }
-            loop.execute { link.value.link?.acknowledgedMirrored(index, failure) }
+            mailbox.post { link.value.link?.acknowledgedMirrored(index, failure) }
         }
         sendMirrored(to: index)
         return true

@@ -92,20 +92,20 @@ extension ChargePointLink {
         let current = durableSnapshot
         let snapshot: SessionSnapshot? = current == savedSnapshot ? nil : current
         savedSnapshot = current
-        let loop = connection.eventLoop
-        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
+        let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
         let call = callId
         let write = LinkWrite(chargePoint: chargePointId, transaction: transaction, enqueue: drafts,
                               provisionalTransactionId: provisionalId,
                               answeredStart: answeredStart.map { .init(record: $0.record, chargePointTransactionId: $0.id) },
                               snapshot: snapshot)
+        let mailbox = mailbox
         store.commit(write) { result in
             let outcome = result.map { outcome -> WriteOutcome in
                 if let replay = outcome.replay { return .replay(replay) }
                 let appended = AppendedEntries(write.enqueue, outcome.appended, record: outcome.transactionRecord)
                 return .committed(record: outcome.awaitingAnswer, dropped: appended.dropped, appended: appended)
             }
-            loop.execute { link.value.link?.written(outcome, effects: effects, callId: call) }
+            mailbox.post { link.value.link?.written(outcome, effects: effects, callId: call) }
         }
     }
 

@@ -68,6 +68,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var lateIdsAwaitingStart: [Int64: [(backend: Int, id: Int)]] = [:]
     /// Backends whose queue got entries while a read of it was under way.
     var readRaced: Set<Int> = []
+    /// Store completions come back through it, batched with other links' on this event loop.
+    lazy var mailbox = context.mailboxes.mailbox(for: connection.eventLoop)
     /// The session snapshot as the link last wrote it to the store (`nil`: not known to be there).
     var savedSnapshot: SessionSnapshot?
     /// The actions kept in a backend's durable queue while it is absent.

@@ -17,6 +17,8 @@ public struct GatewayContext: Sendable {
     let links = ActiveLinks()
     /// The links' once-a-second ticks: one timer per event loop.
     let ticks = LinkTicks()
+    /// Store completions, handed to the event loops in batches.
+    let mailboxes = LoopMailboxes()
     /// How long a newly connected charge point's first messages wait for its backend connections
     /// to come up: a charge point boots the moment it connects, before the gateway's own
     /// connections onward can be up, and its BootNotification must not find every backend absent.

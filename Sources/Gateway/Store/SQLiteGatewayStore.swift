@@ -84,6 +84,8 @@ public final class SQLiteGatewayStore: GatewayStore {
         let maximumPages = options.maximumSize.map { max(1, $0 / 4096) }
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            // Statement journals and sorters in memory: no temporary file opened per write.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             if let maximumPages { try db.execute(sql: "PRAGMA max_page_count = \(maximumPages)") }
         }
         do {
