@@ -110,7 +110,7 @@ extension ChargePointLink {
     func sendMissedStatus(to index: Int) {
         guard let missed = missedStatus.removeValue(forKey: index) else { return }
         for (_, payload) in missed.sorted(by: { $0.key < $1.key }) {
-            let id = UUID().uuidString.lowercased()
+            let id = RandomMessageId.make()
             if connectors[index]?.send(text: OCPPFrame.call(id: id, action: "StatusNotification", payload: payload).serialized) == true {
                 statusReplays.insert(id)
             } else {

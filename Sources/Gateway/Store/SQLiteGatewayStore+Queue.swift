@@ -109,7 +109,7 @@ extension SQLiteGatewayStore {
         {
             return AppendOutcome(sequence: sequence, messageId: messageId, duplicate: true, dropped: [])
         }
-        let messageId = draft.messageId ?? UUID().uuidString.lowercased()
+        let messageId = draft.messageId ?? RandomMessageId.make()
         let now = milliseconds(draft.enqueuedAt)
         try db.cachedStatement(sql: """
             INSERT INTO outbound_message (charge_point, backend, message_id, action, payload, enqueued_at, transaction_record_id)
