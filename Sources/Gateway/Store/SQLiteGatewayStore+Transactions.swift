@@ -15,13 +15,13 @@ extension SQLiteGatewayStore {
         let now = Self.milliseconds(Date())
         let startedAt = Self.milliseconds(start.startedAt)
         // The dedupe key is the UNIQUE constraint; a replay inserts nothing.
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO transaction_record (charge_point, connector_id, id_tag, started_at, meter_start,
                 owner_backend, charge_point_transaction_id, recorded_at, responder_message_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (charge_point, connector_id, id_tag, started_at) DO NOTHING
-            """, arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt, start.meterStart,
-                             start.owner, start.chargePointTransactionId, now, start.responderMessageId])
+            """).execute(arguments: [start.chargePoint, start.connectorId, start.idTag, startedAt, start.meterStart,
+                                     start.owner, start.chargePointTransactionId, now, start.responderMessageId])
         if db.changesCount == 0 {
             let id = try Int64.fetchOne(db, sql: """
                 SELECT id FROM transaction_record
@@ -49,7 +49,8 @@ extension SQLiteGatewayStore {
 
     /// Records the charge point's id for a transaction inside the caller's transaction.
     static func recordChargePointTransactionId(_ id: Int, record: Int64, _ db: Database) throws {
-        try db.execute(sql: "UPDATE transaction_record SET charge_point_transaction_id = ? WHERE id = ?", arguments: [id, record])
+        try db.cachedStatement(sql: "UPDATE transaction_record SET charge_point_transaction_id = ? WHERE id = ?")
+            .execute(arguments: [id, record])
         if db.changesCount == 0 { throw StoreError(.invalidRequest, "no transaction record \(record)") }
     }
 
@@ -72,11 +73,11 @@ extension SQLiteGatewayStore {
     /// Records a stop inside the caller's transaction.
     static func recordStop(_ stop: TransactionStop, enqueue: [OutboundDraft], options: Options, _ db: Database) throws -> StopOutcome {
         // The open one with that id first; else the latest stopped one (a replayed stop).
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, stopped_at FROM transaction_record
             WHERE charge_point = ? AND charge_point_transaction_id = ?
             ORDER BY stopped_at IS NULL DESC, id DESC LIMIT 1
-            """, arguments: [stop.chargePoint, stop.chargePointTransactionId])
+            """), arguments: [stop.chargePoint, stop.chargePointTransactionId])
         guard let row else {
             let appended = try enqueue.map { try Self.append($0, record: nil, options: options, db) }
             return StopOutcome(record: nil, isReplay: false, appended: appended)
@@ -85,8 +86,8 @@ extension SQLiteGatewayStore {
         if (row["stopped_at"] as Int64?) != nil {
             return StopOutcome(record: try Self.loadRecord(id, db), isReplay: true, appended: [])
         }
-        try db.execute(sql: "UPDATE transaction_record SET stopped_at = ?, meter_stop = ?, stop_reason = ? WHERE id = ?",
-                       arguments: [Self.milliseconds(stop.stoppedAt), stop.meterStop, stop.reason, id])
+        try db.cachedStatement(sql: "UPDATE transaction_record SET stopped_at = ?, meter_stop = ?, stop_reason = ? WHERE id = ?")
+            .execute(arguments: [Self.milliseconds(stop.stoppedAt), stop.meterStop, stop.reason, id])
         let appended = try enqueue.map { try Self.append($0, record: id, options: options, db) }
         return StopOutcome(record: try Self.loadRecord(id, db), isReplay: false, appended: appended)
     }
@@ -219,17 +220,23 @@ extension SQLiteGatewayStore {
     // MARK: - Rows
 
     static func saveBackendId(_ id: Int, backend: String, record: Int64, _ db: Database) throws {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO transaction_backend_id (transaction_record_id, backend, backend_transaction_id) VALUES (?, ?, ?)
             ON CONFLICT (transaction_record_id, backend) DO UPDATE SET backend_transaction_id = excluded.backend_transaction_id
-            """, arguments: [record, backend, id])
+            """).execute(arguments: [record, backend, id])
     }
 
     static func loadRecord(_ id: Int64, _ db: Database) throws -> TransactionRecord? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM transaction_record WHERE id = ?"), arguments: [id]) else {
             return nil
         }
-        return record(row, backendIds: try backendIds(db, records: [id])[id] ?? [:])
+        var ids: [String: Int] = [:]
+        for own in try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT backend, backend_transaction_id FROM transaction_backend_id WHERE transaction_record_id = ?
+            """), arguments: [id]) {
+            ids[own["backend"]] = own["backend_transaction_id"]
+        }
+        return record(row, backendIds: ids)
     }
 
     static func backendIds(_ db: Database, records: [Int64]) throws -> [Int64: [String: Int]] {
