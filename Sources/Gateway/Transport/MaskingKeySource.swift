@@ -13,19 +13,29 @@ struct MaskingKeySource {
     static let keysPerRefill = 128
 
     private var pool: [UInt8] = []
+    /// The keys of the last refill, made all at once: `WebSocketMaskingKey`'s only public
+    /// initialiser is generic and not inlinable, too slow to call for every frame.
+    private var keys: [WebSocketMaskingKey] = []
     private var next = 0
 
     /// The next key, unpredictable to the peer as the RFC asks.
     mutating func key() -> WebSocketMaskingKey {
-        if next + 4 > pool.count { refill() }
-        defer { next += 4 }
-        return WebSocketMaskingKey(pool[next..<next + 4])!
+        if next == keys.count { refill() }
+        defer { next += 1 }
+        return keys[next]
     }
 
     private mutating func refill() {
+        fillPool()
+        keys = pool.withUnsafeBytes { bytes in
+            (0..<Self.keysPerRefill).map { WebSocketMaskingKey(UnsafeRawBufferPointer(rebasing: bytes[$0 * 4..<$0 * 4 + 4]))! }
+        }
+        next = 0
+    }
+
+    private mutating func fillPool() {
         let count = Self.keysPerRefill * 4
         if pool.count != count { pool = [UInt8](repeating: 0, count: count) }
-        next = 0
         #if canImport(Glibc)
         if let device = Self.urandom {
             var filled = 0
