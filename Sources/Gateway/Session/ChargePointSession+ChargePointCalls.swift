@@ -50,7 +50,8 @@ extension ChargePointSession {
     /// A CALL from the charge point: check it, route it, send each target its copy.
     func chargePointCall(id: String, action: String, payload: JSONValue, into effects: inout [SessionEffect]) {
         var entry = record(.fromChargePoint, sender: "charge-point", action: action, messageId: id, verdict: .forwarded)
-        entry.userPseudonym = userPseudonym(in: payload)
+        let details = settings.recordsDecisionDetails
+        if details { entry.userPseudonym = userPseudonym(in: payload) }
         func reject(_ code: String, _ reason: String) {
             effects.append(.sendToChargePoint(Self.callError(id: id, code: code, description: reason)))
             entry.verdict = .rejected(code: code)
@@ -68,7 +69,7 @@ extension ChargePointSession {
         let transactionOwner = transactionOwner(ofChargePointCall: action, payload: payload)
         let decision = policy.route(action: action, payload: payload, transactionOwner: transactionOwner, now: now)
         entry.owner = decision.owner.map(name(of:))
-        entry.rule = location(of: decision.responderRule)
+        if details { entry.rule = location(of: decision.responderRule) }
         if case .reject(let code, let reason) = decision.outcome { return reject(code, reason) }
 
         // Plan every target first: a responder that cannot be reached fails the call before any
@@ -86,7 +87,7 @@ extension ChargePointSession {
             }
             plans.append((backend, planned))
         }
-        for (backend, plan) in plans {
+        for (backend, plan) in plans where details {
             if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
         }
         var responder: Int?
@@ -171,6 +172,7 @@ extension ChargePointSession {
     func dispatch(_ plans: [(backend: Int, plan: LegPlan)], action: String, call: ChargePointCall, token: Int,
                   entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
         var call = call
+        let details = settings.recordsDecisionDetails
         for (backend, plan) in plans {
             switch plan {
             case .skip:
@@ -178,19 +180,19 @@ extension ChargePointSession {
             case .disconnected(let copy):
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
             case .queued(let copy):
-                entry.targets.append(name(of: backend))
+                if details { entry.targets.append(name(of: backend)) }
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "queued"))
             case .send(let copy, let redacted):
-                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
-                entry.targets.append(name(of: backend))
+                if details, !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                if details { entry.targets.append(name(of: backend)) }
                 links[backend].triggered.remove(action)
                 if action == "BootNotification" { links[backend].registration = .awaitingBoot }
                 let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy)
                 effects.append(.sendToBackend(backend, text))
                 call.openLegs += 1
             case .hold(let copy, let redacted):
-                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
-                entry.targets.append(name(of: backend))
+                if details, !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                if details { entry.targets.append(name(of: backend)) }
                 links[backend].held.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
                 call.openLegs += 1
             }
