@@ -41,14 +41,19 @@ extension ChargePointSession {
         }
         switch frame {
         case .call(let id, let action, let payload):
-            chargePointCall(id: id, action: action, payload: payload, into: &effects)
+            chargePointCall(id: id, action: action, payload: payload, compactPayload: frame.compactPayloadText(in: text),
+                            into: &effects)
         case .callResult, .callError:
             chargePointAnswer(frame, text: text, into: &effects)
         }
     }
 
     /// A CALL from the charge point: check it, route it, send each target its copy.
-    func chargePointCall(id: String, action: String, payload: JSONValue, into effects: inout [SessionEffect]) {
+    ///
+    /// `compactPayload`: the payload's own text, if the charge point sent it compact
+    /// (``OCPPFrame/compactPayloadText(in:)``); copies it fits are spliced from it.
+    func chargePointCall(id: String, action: String, payload: JSONValue, compactPayload: Substring? = nil,
+                         into effects: inout [SessionEffect]) {
         var entry = record(.fromChargePoint, sender: "charge-point", action: action, messageId: id, verdict: .forwarded)
         let details = settings.recordsDecisionDetails
         if details { entry.userPseudonym = userPseudonym(in: payload) }
@@ -123,7 +128,7 @@ extension ChargePointSession {
                     nextCallToken += 1
                     dispatch(plans, action: action,
                              call: ChargePointCall(messageId: id, action: action, responder: nil, answered: true, openLegs: 0),
-                             token: nextCallToken, entry: &entry, into: &effects)
+                             token: nextCallToken, compactPayload: compactPayload, entry: &entry, into: &effects)
                     effects.append(.decision(entry))
                     return
                 }
@@ -163,14 +168,16 @@ extension ChargePointSession {
         if action == "BootNotification" { boot = CachedBoot(payload: payload, targets: decision.targets) }
 
         nextCallToken += 1
-        dispatch(plans, action: action, call: call, token: nextCallToken, entry: &entry, into: &effects)
+        dispatch(plans, action: action, call: call, token: nextCallToken, compactPayload: compactPayload, entry: &entry,
+                 into: &effects)
         effects.append(.decision(entry))
     }
 
     /// Carries out the plans of call `token`: sends, holds and reports each target's copy, and
-    /// keeps the call while any leg is open.
+    /// keeps the call while any leg is open. A copy sent as the charge point wrote it (nothing
+    /// redacted, no transaction id to translate) is spliced from `compactPayload`, if given.
     func dispatch(_ plans: [(backend: Int, plan: LegPlan)], action: String, call: ChargePointCall, token: Int,
-                  entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
+                  compactPayload: Substring?, entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
         var call = call
         let details = settings.recordsDecisionDetails
         for (backend, plan) in plans {
@@ -187,7 +194,9 @@ extension ChargePointSession {
                 if details { entry.targets.append(name(of: backend)) }
                 links[backend].triggered.remove(action)
                 if action == "BootNotification" { links[backend].registration = .awaitingBoot }
-                let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy)
+                let asSent = redacted.isEmpty && !Self.translatesTransactionIds(ofChargePointCall: action)
+                let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy,
+                                   compactPayload: asSent ? compactPayload : nil)
                 effects.append(.sendToBackend(backend, text))
                 call.openLegs += 1
             case .hold(let copy, let redacted):
