@@ -1,11 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOWebSocket
 
 /// Masking keys for the frames a client sends (RFC 6455 §5.3), drawn from the system's strong
 /// random source in blocks: one read of `/dev/urandom` yields ``keysPerRefill`` keys, where
-/// `WebSocketMaskingKey.random()` makes a system call for every frame.
+/// `WebSocketMaskingKey.random()` makes a system call for every frame. A key is 4 raw bytes, as
+/// ``WebSocketFrameBytes`` writes and applies it.
 ///
 /// Not thread-safe: each connection handler owns one, on its event loop.
 struct MaskingKeySource {
@@ -13,24 +13,16 @@ struct MaskingKeySource {
     static let keysPerRefill = 128
 
     private var pool: [UInt8] = []
-    /// The keys of the last refill, made all at once: `WebSocketMaskingKey`'s only public
-    /// initialiser is generic and not inlinable, too slow to call for every frame.
-    private var keys: [WebSocketMaskingKey] = []
     private var next = 0
 
-    /// The next key, unpredictable to the peer as the RFC asks.
-    mutating func key() -> WebSocketMaskingKey {
-        if next == keys.count { refill() }
-        defer { next += 1 }
-        return keys[next]
-    }
-
-    private mutating func refill() {
-        fillPool()
-        keys = pool.withUnsafeBytes { bytes in
-            (0..<Self.keysPerRefill).map { WebSocketMaskingKey(UnsafeRawBufferPointer(rebasing: bytes[$0 * 4..<$0 * 4 + 4]))! }
+    /// The next key, unpredictable to the peer as the RFC asks: its 4 bytes in memory order.
+    mutating func key() -> UInt32 {
+        if next + 4 > pool.count {
+            fillPool()
+            next = 0
         }
-        next = 0
+        defer { next += 4 }
+        return pool.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: next, as: UInt32.self) }
     }
 
     private mutating func fillPool() {
