@@ -56,6 +56,76 @@ extension OCPPFrame {
         return text
     }
 
+    /// `payload`, a compact object's text (``compactPayloadText(in:)``), with the value of its
+    /// first top-level member `key` replaced by `value` (compact JSON text): what serializing the
+    /// object with that member set gives. `nil` when it has no such member.
+    public static func replacingMember(_ key: String, in payload: Substring, with value: String) -> String? {
+        let member = "\"" + key + "\":"
+        let utf8 = payload.utf8
+        let found: (start: Int, end: Int)?? = utf8.withContiguousStorageIfAvailable { bytes in
+            member.utf8.withContiguousStorageIfAvailable { member in valueRange(of: member, in: bytes) } ?? nil
+        }
+        guard let found, let range = found else { return nil }
+        let (start, end) = range
+        let startIndex = utf8.index(utf8.startIndex, offsetBy: start), endIndex = utf8.index(utf8.startIndex, offsetBy: end)
+        var text = ""
+        text.reserveCapacity(utf8.count - (end - start) + value.utf8.count)
+        text.append(contentsOf: payload[..<startIndex])
+        text += value
+        text.append(contentsOf: payload[endIndex...])
+        return text
+    }
+
+    /// Where the value of the first top-level member whose `"key":` is `member` lies in a compact
+    /// object's bytes (no escapes, so every `"` opens or closes a string).
+    static func valueRange(of member: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> (Int, Int)? {
+        var depth = 0, inString = false, index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                // A member's name: a string at depth 1 right after `{` or `,`.
+                if depth == 1, bytes[index - 1] == UInt8(ascii: "{") || bytes[index - 1] == UInt8(ascii: ","),
+                    index + member.count <= bytes.count,
+                    UnsafeBufferPointer(rebasing: bytes[index..<index + member.count]).elementsEqual(member)
+                {
+                    let start = index + member.count
+                    return (start, valueEnd(from: start, in: bytes))
+                }
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                depth -= 1
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// The end of the value that starts at `start`: the `,` or `}` that closes its member.
+    private static func valueEnd(from start: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var depth = 0, inString = false, index = start
+        while index < bytes.count {
+            let byte = bytes[index]
+            if inString {
+                if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "{") || byte == UInt8(ascii: "[") {
+                depth += 1
+            } else if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
+                if depth == 0 { return index }
+                depth -= 1
+            } else if byte == UInt8(ascii: ","), depth == 0 {
+                return index
+            }
+            index += 1
+        }
+        return index
+    }
+
     /// Whether JSON bytes have no whitespace outside strings and no escapes (so no `"` inside a
     /// string either: every `"` opens or closes one).
     static func isCompact(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {

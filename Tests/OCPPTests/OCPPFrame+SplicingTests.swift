@@ -29,6 +29,26 @@ struct OCPPFrameSplicingTests {
         #expect(OCPPFrame.callResultText(id: "7", compactPayload: payload) == frame.withMessageId("7").serialized)
     }
 
+    @Test("a compact object's top-level member is replaced as setting it and serializing would", arguments: [
+        #"{"connectorId":1,"transactionId":17,"meterValue":[{"sampledValue":[{"value":"5"}]}]}"#,
+        #"{"transactionId":17}"#,
+        #"{"meterValue":[{"transactionId":3}],"note":",{transactionId:9","transactionId":17,"x":{"transactionId":4}}"#,
+    ])
+    func replacingMember(text: String) throws {
+        guard case .object(var object) = try JSONValue(parsing: text) else {
+            Issue.record("not an object")
+            return
+        }
+        object["transactionId"] = .integer(123_456)
+        let replaced = OCPPFrame.replacingMember("transactionId", in: Substring(text), with: "123456")
+        #expect(replaced == JSONValue.object(object).serialized)
+    }
+
+    @Test("an object without the member at its top level is not spliced")
+    func replacingMissingMember() {
+        #expect(OCPPFrame.replacingMember("transactionId", in: #"{"a":{"transactionId":1},"b":"transactionId"}"#, with: "2") == nil)
+    }
+
     @Test("whitespace, escapes and call errors are not spliced", arguments: [
         #"[2,"1","Heartbeat", {}]"#,
         #"[2,"1","DataTransfer",{"data":"a \"quoted\" word"}]"#,

@@ -41,7 +41,7 @@ extension ChargePointSession {
         }
         switch frame {
         case .call(let id, let action, let payload):
-            chargePointCall(id: id, action: action, payload: payload, compactPayload: frame.compactPayloadText(in: text),
+            chargePointCall(id: id, action: action, payload: payload, compactText: frame.compactPayloadText(in: text),
                             into: &effects)
         case .callResult, .callError:
             chargePointAnswer(frame, text: text, into: &effects)
@@ -50,10 +50,11 @@ extension ChargePointSession {
 
     /// A CALL from the charge point: check it, route it, send each target its copy.
     ///
-    /// `compactPayload`: the payload's own text, if the charge point sent it compact
-    /// (``OCPPFrame/compactPayloadText(in:)``); copies it fits are spliced from it.
-    func chargePointCall(id: String, action: String, payload: JSONValue, compactPayload: Substring? = nil,
+    /// `compactText`: the payload's own text, if the charge point sent it compact
+    /// (``OCPPFrame/compactPayloadText(in:)``); copies are spliced from it where they can be.
+    func chargePointCall(id: String, action: String, payload: JSONValue, compactText: Substring? = nil,
                          into effects: inout [SessionEffect]) {
+        let asSent = compactText.map { (payload: payload, text: $0) }
         var entry = record(.fromChargePoint, sender: "charge-point", action: action, messageId: id, verdict: .forwarded)
         let details = settings.recordsDecisionDetails
         if details { entry.userPseudonym = userPseudonym(in: payload) }
@@ -128,7 +129,7 @@ extension ChargePointSession {
                     nextCallToken += 1
                     dispatch(plans, action: action,
                              call: ChargePointCall(messageId: id, action: action, responder: nil, answered: true, openLegs: 0),
-                             token: nextCallToken, compactPayload: compactPayload, entry: &entry, into: &effects)
+                             token: nextCallToken, asSent: asSent, entry: &entry, into: &effects)
                     effects.append(.decision(entry))
                     return
                 }
@@ -168,16 +169,16 @@ extension ChargePointSession {
         if action == "BootNotification" { boot = CachedBoot(payload: payload, targets: decision.targets) }
 
         nextCallToken += 1
-        dispatch(plans, action: action, call: call, token: nextCallToken, compactPayload: compactPayload, entry: &entry,
-                 into: &effects)
+        dispatch(plans, action: action, call: call, token: nextCallToken, asSent: asSent, entry: &entry, into: &effects)
         effects.append(.decision(entry))
     }
 
     /// Carries out the plans of call `token`: sends, holds and reports each target's copy, and
-    /// keeps the call while any leg is open. A copy sent as the charge point wrote it (nothing
-    /// redacted, no transaction id to translate) is spliced from `compactPayload`, if given.
+    /// keeps the call while any leg is open. Copies are spliced from `asSent`, the charge point's
+    /// payload and its compact text, where they can be (``compactText(of:redacted:action:asSent:)``).
     func dispatch(_ plans: [(backend: Int, plan: LegPlan)], action: String, call: ChargePointCall, token: Int,
-                  compactPayload: Substring?, entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
+                  asSent: (payload: JSONValue, text: Substring)?, entry: inout DecisionRecord,
+                  into effects: inout [SessionEffect]) {
         var call = call
         let details = settings.recordsDecisionDetails
         for (backend, plan) in plans {
@@ -194,9 +195,8 @@ extension ChargePointSession {
                 if details { entry.targets.append(name(of: backend)) }
                 links[backend].triggered.remove(action)
                 if action == "BootNotification" { links[backend].registration = .awaitingBoot }
-                let asSent = redacted.isEmpty && !Self.translatesTransactionIds(ofChargePointCall: action)
                 let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy,
-                                   compactPayload: asSent ? compactPayload : nil)
+                                   compactPayload: compactText(of: copy, redacted: redacted, action: action, asSent: asSent))
                 effects.append(.sendToBackend(backend, text))
                 call.openLegs += 1
             case .hold(let copy, let redacted):
@@ -207,6 +207,26 @@ extension ChargePointSession {
             }
         }
         if call.openLegs > 0 { calls[token] = call }
+    }
+
+    /// The compact text of `copy`, a target's copy of the charge point's payload, when it can be
+    /// spliced from the charge point's own (`asSent`): nothing redacted, and the transaction id,
+    /// if translated, the only change.
+    func compactText(of copy: JSONValue, redacted: [String], action: String,
+                     asSent: (payload: JSONValue, text: Substring)?) -> Substring? {
+        guard let asSent, redacted.isEmpty else { return nil }
+        guard Self.translatesTransactionIds(ofChargePointCall: action) else { return asSent.text }
+        // The translation leaves the payload, sets its `transactionId`, or adds or removes a
+        // member: the same names in the same order leave `transactionId` the only possible change.
+        guard case .object(let original) = asSent.payload, case .object(let translated) = copy,
+            original.members.count == translated.members.count,
+            zip(original.members, translated.members).allSatisfy({ $0.key == $1.key })
+        else { return nil }
+        switch translated["transactionId"] {
+        case nil: return asSent.text
+        case .number(let id)?: return OCPPFrame.replacingMember("transactionId", in: asSent.text, with: id).map { Substring($0) }
+        default: return nil
+        }
     }
 
     /// How `backend` gets this call: its state, its transaction ids and its redactions decide.
