@@ -49,7 +49,8 @@ extension ChargePointLink {
                                   metadata: ["backend": "\(session.policy.policy.backends[index])"])
                 }
             case .decision(let record):
-                logger.info("\(record)")
+                // Without its details the record is not the decision line: the level drops it.
+                if session.settings.recordsDecisionDetails { logger.info("\(record)") }
             case .consumed(let index, let text):
                 logger.debug("answer consumed", metadata: [
                     "backend": "\(session.policy.policy.backends[index])", "frame": "\(Self.summary(text))",

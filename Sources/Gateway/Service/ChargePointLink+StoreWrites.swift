@@ -27,7 +27,9 @@ extension ChargePointLink {
         // for the few actions whose payload the link reads (the session parsed it already).
         let triggerCall = trigger == nil ? nil : Self.chargePointCall(in: effects)
         var payload: JSONValue?
+        // Without a store only the offline Authorize reads it.
         if let trigger, let triggerCall, Self.payloadReadActions.contains(triggerCall.action),
+            context.store != nil || triggerCall.action == "Authorize",
             case .call(_, _, let parsed)? = try? OCPPFrame(parsing: trigger)
         {
             payload = parsed

@@ -90,6 +90,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         settings.messageIdPrefix = MessageIdGenerator.uniquePrefix()
         settings.queuesTransactionCopies = context.store != nil
         settings.acceptsTransactionsFor = Set(context.config.backends.filter(\.offline.acceptTransactions).map(\.name))
+        // The decision line is logged at `info`: below that, its costly parts go unread.
+        settings.recordsDecisionDetails = logger.logLevel <= .info
         self.session = ChargePointSession(chargePointId: identity.id, policy: view, redactor: context.redactor,
                                           settings: settings)
         if context.store != nil {

@@ -43,16 +43,23 @@ extension ChargePointSession {
         }
         switch frame {
         case .call(let id, let action, let payload):
-            chargePointCall(id: id, action: action, payload: payload, into: &effects)
+            chargePointCall(id: id, action: action, payload: payload, compactText: frame.compactPayloadText(in: text),
+                            into: &effects)
         case .callResult, .callError:
             chargePointAnswer(frame, text: text, into: &effects)
         }
     }
 
     /// A CALL from the charge point: check it, route it, send each target its copy.
-    func chargePointCall(id: String, action: String, payload: JSONValue, into effects: inout [SessionEffect]) {
+    ///
+    /// `compactText`: the payload's own text, if the charge point sent it compact
+    /// (``OCPPFrame/compactPayloadText(in:)``); copies are spliced from it where they can be.
+    func chargePointCall(id: String, action: String, payload: JSONValue, compactText: Substring? = nil,
+                         into effects: inout [SessionEffect]) {
+        let asSent = compactText.map { (payload: payload, text: $0) }
         var entry = record(.fromChargePoint, sender: "charge-point", action: action, messageId: id, verdict: .forwarded)
-        entry.userPseudonym = userPseudonym(in: payload)
+        let details = settings.recordsDecisionDetails
+        if details { entry.userPseudonym = userPseudonym(in: payload) }
         func reject(_ code: String, _ reason: String) {
             effects.append(.sendToChargePoint(Self.callError(id: id, code: code, description: reason)))
             entry.verdict = .rejected(code: code)
@@ -70,7 +77,7 @@ extension ChargePointSession {
         let transactionOwner = transactionOwner(ofChargePointCall: action, payload: payload)
         let decision = policy.route(action: action, payload: payload, transactionOwner: transactionOwner, now: now)
         entry.owner = decision.owner.map(name(of:))
-        entry.rule = location(of: decision.responderRule)
+        if details { entry.rule = location(of: decision.responderRule) }
         if case .reject(let code, let reason) = decision.outcome { return reject(code, reason) }
 
         // Plan every target first: a responder that cannot be reached fails the call before any
@@ -89,7 +96,7 @@ extension ChargePointSession {
             }
             plans.append((backend, planned))
         }
-        for (backend, plan) in plans {
+        for (backend, plan) in plans where details {
             if let why = plan.skipReason { entry.skipped[name(of: backend)] = why }
         }
         var responder: Int?
@@ -125,7 +132,7 @@ extension ChargePointSession {
                     nextCallToken += 1
                     dispatch(plans, action: action,
                              call: ChargePointCall(messageId: id, action: action, responder: nil, answered: true, openLegs: 0),
-                             token: nextCallToken, entry: &entry, into: &effects)
+                             token: nextCallToken, asSent: asSent, entry: &entry, into: &effects)
                     effects.append(.decision(entry))
                     return
                 }
@@ -165,15 +172,18 @@ extension ChargePointSession {
         if action == "BootNotification" { boot = CachedBoot(payload: payload, targets: decision.targets) }
 
         nextCallToken += 1
-        dispatch(plans, action: action, call: call, token: nextCallToken, entry: &entry, into: &effects)
+        dispatch(plans, action: action, call: call, token: nextCallToken, asSent: asSent, entry: &entry, into: &effects)
         effects.append(.decision(entry))
     }
 
     /// Carries out the plans of call `token`: sends, holds and reports each target's copy, and
-    /// keeps the call while any leg is open.
+    /// keeps the call while any leg is open. Copies are spliced from `asSent`, the charge point's
+    /// payload and its compact text, where they can be (``compactText(of:redacted:action:asSent:)``).
     func dispatch(_ plans: [(backend: Int, plan: LegPlan)], action: String, call: ChargePointCall, token: Int,
-                  entry: inout DecisionRecord, into effects: inout [SessionEffect]) {
+                  asSent: (payload: JSONValue, text: Substring)?, entry: inout DecisionRecord,
+                  into effects: inout [SessionEffect]) {
         var call = call
+        let details = settings.recordsDecisionDetails
         for (backend, plan) in plans {
             switch plan {
             case .skip:
@@ -181,19 +191,20 @@ extension ChargePointSession {
             case .disconnected(let copy):
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "disconnected"))
             case .queued(let copy):
-                entry.targets.append(name(of: backend))
+                if details { entry.targets.append(name(of: backend)) }
                 effects.append(.notDelivered(backend: backend, action: action, payload: copy, reason: "queued"))
             case .send(let copy, let redacted):
-                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
-                entry.targets.append(name(of: backend))
+                if details, !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                if details { entry.targets.append(name(of: backend)) }
                 links[backend].triggered.remove(action)
                 if action == "BootNotification" { links[backend].registration = .awaitingBoot }
-                let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy)
+                let text = openLeg(to: backend, kind: .call(token: token), action: action, payload: copy,
+                                   compactPayload: compactText(of: copy, redacted: redacted, action: action, asSent: asSent))
                 effects.append(.sendToBackend(backend, text))
                 call.openLegs += 1
             case .hold(let copy, let redacted):
-                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
-                entry.targets.append(name(of: backend))
+                if details, !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                if details { entry.targets.append(name(of: backend)) }
                 links[backend].held.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
                 call.openLegs += 1
             case .awaitTransactionId(let copy, let redacted):
@@ -204,6 +215,26 @@ extension ChargePointSession {
             }
         }
         if call.openLegs > 0 { calls[token] = call }
+    }
+
+    /// The compact text of `copy`, a target's copy of the charge point's payload, when it can be
+    /// spliced from the charge point's own (`asSent`): nothing redacted, and the transaction id,
+    /// if translated, the only change.
+    func compactText(of copy: JSONValue, redacted: [String], action: String,
+                     asSent: (payload: JSONValue, text: Substring)?) -> Substring? {
+        guard let asSent, redacted.isEmpty else { return nil }
+        guard Self.translatesTransactionIds(ofChargePointCall: action) else { return asSent.text }
+        // The translation leaves the payload, sets its `transactionId`, or adds or removes a
+        // member: the same names in the same order leave `transactionId` the only possible change.
+        guard case .object(let original) = asSent.payload, case .object(let translated) = copy,
+            original.members.count == translated.members.count,
+            zip(original.members, translated.members).allSatisfy({ $0.key == $1.key })
+        else { return nil }
+        switch translated["transactionId"] {
+        case nil: return asSent.text
+        case .number(let id)?: return OCPPFrame.replacingMember("transactionId", in: asSent.text, with: id).map { Substring($0) }
+        default: return nil
+        }
     }
 
     /// How `backend` gets this call: its state, its transaction ids and its redactions decide.

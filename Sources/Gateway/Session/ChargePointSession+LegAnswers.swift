@@ -34,7 +34,12 @@ extension ChargePointSession {
         }
         if backend == call.responder, !call.answered {
             call.answered = true
-            effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
+            // A result as the responder sent it (a replaced one is a CALLERROR) is spliced, compact.
+            if case .callResult = frame, let payload = frame.compactPayloadText(in: text) {
+                effects.append(.sendToChargePoint(OCPPFrame.callResultText(id: call.messageId, compactPayload: payload)))
+            } else {
+                effects.append(.sendToChargePoint(Self.bounded(frame.withMessageId(call.messageId)).serialized))
+            }
             if case .callResult = frame, let ended = call.stopTransactionId { transactions.close(chargePointId: ended) }
         } else {
             effects.append(.consumed(backend: backend, text: text))

@@ -84,13 +84,18 @@ extension ChargePointSession {
         return transaction?.owner.map(name(of:))
     }
 
+    /// Whether the copies of a charge point's `action` may get another transaction id per backend.
+    static func translatesTransactionIds(ofChargePointCall action: String) -> Bool {
+        action == "MeterValues" || action == "StopTransaction"
+    }
+
     /// The charge point's payload with `transactionId` turned into `backend`'s own id.
     ///
     /// Returns the payload unchanged when the transaction is unknown (say, it began before this
     /// session). For a known transaction `backend` has no id for, MeterValues loses its optional
     /// `transactionId` and StopTransaction (where it is required) is not sent: `nil`.
     func translateTransactionId(ofChargePointCall action: String, payload: JSONValue, for backend: Int) -> JSONValue? {
-        guard action == "MeterValues" || action == "StopTransaction",
+        guard Self.translatesTransactionIds(ofChargePointCall: action),
             let id = payload["transactionId"]?.intValue, let transaction = transactions.open[id],
             case .object(var object) = payload
         else { return payload }

@@ -158,12 +158,15 @@ public final class ChargePointSession {
         return compiled.rules[rule].location
     }
 
-    /// Opens a leg: registers it and returns the text to send.
-    func openLeg(to backend: Int, kind: OutboundLeg.Kind, action: String, payload: JSONValue) -> String {
+    /// Opens a leg: registers it and returns the text to send. `compactPayload`, the payload's
+    /// compact text when the caller has it, is spliced in instead of serializing `payload` again.
+    func openLeg(to backend: Int, kind: OutboundLeg.Kind, action: String, payload: JSONValue,
+                 compactPayload: Substring? = nil) -> String {
         let id = ids.next()
         legSequence += 1
         legs[id] = OutboundLeg(backend: backend, kind: kind, action: action, deadline: now + settings.callTimeout,
                                sequence: legSequence)
+        if let compactPayload { return OCPPFrame.callText(id: id, action: action, compactPayload: compactPayload) }
         return OCPPFrame.call(id: id, action: action, payload: payload).serialized
     }
 }

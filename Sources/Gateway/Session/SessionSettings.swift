@@ -30,6 +30,11 @@ public struct SessionSettings: Sendable {
     /// session its own (``MessageIdGenerator/uniquePrefix()``): a backend that recognises
     /// retransmissions by message id must never take a new call for an old one.
     public var messageIdPrefix = "cmx-"
+    /// Whether ``DecisionRecord``s of the charge point's calls carry what only the decision log
+    /// reads: the user's pseudonym (a keyed hash), the rule's location, the targets, the skipped
+    /// and the redacted. The gateway turns it off when its log level drops the decision lines;
+    /// what else reads a record (message id, action, verdict, owner, responder, reason) stays.
+    public var recordsDecisionDetails = true
 
     /// Settings with OCPP's usual values and the system clock.
     public init(heartbeatInterval: Int = 300, callTimeout: Double = 30, bootRetryInterval: Double = 60,

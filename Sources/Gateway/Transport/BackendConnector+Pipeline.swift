@@ -11,7 +11,7 @@ extension BackendConnector {
     ///
     /// `[TLS] → HTTP request encoder → HTTP response decoder → NIOHTTPClientUpgradeHandler →
     /// BackendHandshakeHandler`, and after the upgrade `[TLS] → WebSocket frame encoder/decoder →
-    /// WebSocketFrameValidator → NIOWebSocketFrameAggregator → WebSocketConnectionHandler`.
+    /// WebSocketConnectionHandler`.
     ///
     /// For `wss://` an `NIOSSLClientHandler` goes first; nothing after it changes. A host name is
     /// sent as SNI and checked against the certificate; an IP address (NIOSSL refuses it as SNI) is
@@ -42,17 +42,10 @@ extension BackendConnector {
                         return
                     }
                     let handler = WebSocketConnectionHandler(
-                        isClient: true, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
-                        pingInterval: pingInterval
+                        isClient: true, maxMessageSize: maxFrameSize, maxFragments: 1_024, closeTimeout: closeTimeout,
+                        stallTimeout: stallTimeout, pingInterval: pingInterval
                     )
-                    try channel.pipeline.syncOperations.addHandlers([
-                        WebSocketFrameValidator(peerIsClient: false),
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
-                            maxAccumulatedFrameSize: maxFrameSize
-                        ),
-                        handler,
-                    ])
+                    try channel.pipeline.syncOperations.addHandler(handler)
                     self.upgraded(channel: channel, handler: handler)
                 }
             }

@@ -11,8 +11,7 @@ extension ChargePointListener {
     ///
     /// and after the upgrade
     ///
-    /// `[TLS] → WebSocket frame encoder/decoder → WebSocketFrameValidator → NIOWebSocketFrameAggregator →
-    /// WebSocketConnectionHandler`.
+    /// `[TLS] → WebSocket frame encoder/decoder → WebSocketConnectionHandler`.
     ///
     /// For security profiles 2 and 3 an `NIOSSLServerHandler` with the listener's current context
     /// (``TLSContexts/listenerContext(at:)``) goes first, before the HTTP handlers, and nothing
@@ -60,17 +59,10 @@ extension ChargePointListener {
                         throw TransportError.notConnected
                     }
                     let handler = WebSocketConnectionHandler(
-                        isClient: false, closeTimeout: closeTimeout, stallTimeout: stallTimeout,
-                        pingInterval: pingInterval
+                        isClient: false, maxMessageSize: maxFrameSize, maxFragments: 1_024, closeTimeout: closeTimeout,
+                        stallTimeout: stallTimeout, pingInterval: pingInterval
                     )
-                    try channel.pipeline.syncOperations.addHandlers([
-                        WebSocketFrameValidator(peerIsClient: true),
-                        NIOWebSocketFrameAggregator(
-                            minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1_024,
-                            maxAccumulatedFrameSize: maxFrameSize
-                        ),
-                        handler,
-                    ])
+                    try channel.pipeline.syncOperations.addHandler(handler)
                     self.accepted(
                         channel: channel, id: accepted.id, version: accepted.version, listener: listener,
                         handler: handler

@@ -13,8 +13,9 @@ public final class ConnectionHandle: Sendable, Hashable, CustomStringConvertible
     public let subprotocol: String
     /// The peer's address.
     public let remoteAddress: SocketAddress?
-    /// The event loop the connection and its callbacks run on.
-    public var eventLoop: any EventLoop { channel.eventLoop }
+    /// The event loop the connection and its callbacks run on (kept: a channel's never changes,
+    /// and reading it through the channel costs on every send).
+    public let eventLoop: any EventLoop
 
     let channel: any Channel
     private let handler: NIOLoopBound<WebSocketConnectionHandler>
@@ -30,28 +31,29 @@ public final class ConnectionHandle: Sendable, Hashable, CustomStringConvertible
         self.subprotocol = subprotocol
         self.remoteAddress = channel.remoteAddress
         self.channel = channel
+        self.eventLoop = channel.eventLoop
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
     /// Sends `text` as one WebSocket text message. `promise`, if given, fails with
     /// ``TransportError/notConnected`` when the connection is closing or closed.
     public func send(text: String, promise: EventLoopPromise<Void>? = nil) {
-        if channel.eventLoop.inEventLoop {
+        if eventLoop.inEventLoop {
             handler.value.send(text: text, promise: promise)
         } else {
             let handler = self.handler
-            channel.eventLoop.execute { handler.value.send(text: text, promise: promise) }
+            eventLoop.execute { handler.value.send(text: text, promise: promise) }
         }
     }
 
     /// Closes the connection with a close handshake (`code`, `reason`); `promise`, if given,
     /// succeeds when the connection is closed.
     public func close(code: WebSocketErrorCode = .normalClosure, reason: String = "", promise: EventLoopPromise<Void>? = nil) {
-        if channel.eventLoop.inEventLoop {
+        if eventLoop.inEventLoop {
             handler.value.close(code: code, reason: reason, promise: promise)
         } else {
             let handler = self.handler
-            channel.eventLoop.execute { handler.value.close(code: code, reason: reason, promise: promise) }
+            eventLoop.execute { handler.value.close(code: code, reason: reason, promise: promise) }
         }
     }
 

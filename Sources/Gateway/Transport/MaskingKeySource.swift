@@ -1,11 +1,11 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOWebSocket
 
 /// Masking keys for the frames a client sends (RFC 6455 §5.3), drawn from the system's strong
 /// random source in blocks: one read of `/dev/urandom` yields ``keysPerRefill`` keys, where
-/// `WebSocketMaskingKey.random()` makes a system call for every frame.
+/// `WebSocketMaskingKey.random()` makes a system call for every frame. A key is 4 raw bytes, as
+/// ``WebSocketFrameBytes`` writes and applies it.
 ///
 /// Not thread-safe: each connection handler owns one, on its event loop.
 struct MaskingKeySource {
@@ -15,17 +15,19 @@ struct MaskingKeySource {
     private var pool: [UInt8] = []
     private var next = 0
 
-    /// The next key, unpredictable to the peer as the RFC asks.
-    mutating func key() -> WebSocketMaskingKey {
-        if next + 4 > pool.count { refill() }
+    /// The next key, unpredictable to the peer as the RFC asks: its 4 bytes in memory order.
+    mutating func key() -> UInt32 {
+        if next + 4 > pool.count {
+            fillPool()
+            next = 0
+        }
         defer { next += 4 }
-        return WebSocketMaskingKey(pool[next..<next + 4])!
+        return pool.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: next, as: UInt32.self) }
     }
 
-    private mutating func refill() {
+    private mutating func fillPool() {
         let count = Self.keysPerRefill * 4
         if pool.count != count { pool = [UInt8](repeating: 0, count: count) }
-        next = 0
         #if canImport(Glibc)
         if let device = Self.urandom {
             var filled = 0

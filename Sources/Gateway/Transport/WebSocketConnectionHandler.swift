@@ -3,7 +3,8 @@ import NIOWebSocket
 
 /// The WebSocket end of an upgraded OCPP-J connection, on the hot path of every message.
 ///
-/// It sits after `NIOWebSocketFrameAggregator`, so it sees whole messages. Text messages that are
+/// It takes the raw frames from NIO's frame decoder, checks them and reassembles fragmented
+/// messages itself (``WebSocketMessageAssembler``: no extra pipeline hops). Text messages that are
 /// valid UTF-8 go to ``onText``; a binary message closes with 1003, invalid UTF-8 with 1007, a
 /// message over the size limit with 1009 and any other protocol error with 1002. Pings are
 /// answered with pongs. A close from the peer is echoed and the channel closed; a close we start
@@ -15,7 +16,8 @@ import NIOWebSocket
 /// nothing at all (not even a pong) during two whole intervals is taken for dead and disconnected.
 final class WebSocketConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = WebSocketFrame
-    typealias OutboundOut = WebSocketFrame
+    /// Whole frames as bytes (``WebSocketFrameBytes``), written past NIO's frame encoder.
+    typealias OutboundOut = ByteBuffer
 
     private enum State {
         case open
@@ -43,12 +45,22 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     private var closeCode: WebSocketErrorCode?
     private var closeTimer: Scheduled<Void>?
     private var maskingKeys = MaskingKeySource()
+    private var assembler: WebSocketMessageAssembler
+    /// The channel's allocator, kept: `context.channel.allocator` costs retains on every message.
+    private var allocator = ByteBufferAllocator()
+    /// Where frames go out: the context of NIO's `WebSocketFrameEncoder`, so they skip it (they
+    /// are bytes already); this handler's own if there is no encoder.
+    private var output: ChannelHandlerContext?
 
+    /// `maxMessageSize`: the most bytes a message may have, fragments together (1009 beyond);
+    /// `maxFragments`: the most fragments it may have.
     init(
-        isClient: Bool, closeTimeout: TimeAmount = .seconds(5), stallTimeout: TimeAmount = .seconds(30),
-        pingInterval: TimeAmount? = nil
+        isClient: Bool, maxMessageSize: Int, maxFragments: Int = 1_024, closeTimeout: TimeAmount = .seconds(5),
+        stallTimeout: TimeAmount = .seconds(30), pingInterval: TimeAmount? = nil
     ) {
         self.isClient = isClient
+        self.assembler = WebSocketMessageAssembler(peerIsClient: !isClient, maxFragments: maxFragments,
+                                                   maxMessageSize: maxMessageSize)
         self.closeTimeout = closeTimeout
         self.stallTimeout = stallTimeout
         self.pingInterval = pingInterval
@@ -56,6 +68,8 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        allocator = context.channel.allocator
+        output = (try? context.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)) ?? context
         if let pingInterval, pingInterval > .zero {
             let loopBoundSelf = NIOLoopBound(self, eventLoop: context.eventLoop)
             pingTask = context.eventLoop.scheduleRepeatedTask(initialDelay: pingInterval, delay: pingInterval) { _ in
@@ -66,6 +80,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        output = nil
         closeTimer?.cancel()
         stallTimer?.cancel()
         pingTask?.cancel()
@@ -80,8 +95,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             return
         }
         heardFromPeer = false
-        let ping = WebSocketFrame(fin: true, opcode: .ping, maskKey: maskKey(), data: context.channel.allocator.buffer(capacity: 0))
-        context.writeAndFlush(Self.wrapOutboundOut(ping), promise: nil)
+        write(.ping, payload: allocator.buffer(capacity: 0), context: context, promise: nil)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
@@ -99,7 +113,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = Self.unwrapInboundIn(data)
+        let frame: WebSocketFrame
+        switch assembler.take(Self.unwrapInboundIn(data), allocator: allocator) {
+        case .frame(let whole): frame = whole
+        case .held, .dropped: return
+        case .failure(let error): return errorCaught(context: context, error: error)
+        }
         heardFromPeer = true
         switch frame.opcode {
         case .text:
@@ -114,8 +133,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             fail(code: .unacceptableData, reason: "OCPP-J uses text messages only", context: context)
         case .ping:
             guard case .open = state else { return }
-            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: maskKey(), data: frame.unmaskedData)
-            context.writeAndFlush(Self.wrapOutboundOut(pong), promise: nil)
+            write(.pong, payload: frame.unmaskedData, context: context, promise: nil)
         case .pong:
             break
         case .connectionClose:
@@ -131,7 +149,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
              NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
              NIOWebSocketFrameAggregator.Error.tooManyFragments:
             fail(code: .messageTooLarge, reason: "message too large", context: context)
-        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error, is WebSocketFrameValidator.Violation:
+        case is NIOWebSocketError, is NIOWebSocketFrameAggregator.Error, is WebSocketMessageAssembler.Violation:
             fail(code: .protocolError, reason: "protocol error", context: context)
         default:
             context.close(promise: nil)
@@ -159,14 +177,12 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
             promise?.fail(TransportError.notConnected)
             return
         }
-        // Room in front for the frame header, which the encoder then writes there: one buffer,
-        // one allocation, one iovec per frame.
-        var buffer = context.channel.allocator.buffer(capacity: Self.maximumHeaderSize + text.utf8.count)
-        buffer.moveWriterIndex(forwardBy: Self.maximumHeaderSize)
-        buffer.moveReaderIndex(forwardBy: Self.maximumHeaderSize)
+        // Room in front for the frame header, written there: one buffer, one allocation, one
+        // iovec per frame.
+        var buffer = WebSocketFrameBytes.payloadBuffer(capacity: text.utf8.count, allocator: allocator)
         buffer.writeString(text)
-        let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: maskKey(), data: buffer)
-        context.writeAndFlush(Self.wrapOutboundOut(frame), promise: promise)
+        WebSocketFrameBytes.frame(&buffer, opcode: .text, maskKey: maskKey())
+        (output ?? context).writeAndFlush(Self.wrapOutboundOut(buffer), promise: promise)
     }
 
     /// Starts the close handshake: sends a close frame with `code` and `reason`, then closes the
@@ -217,9 +233,10 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
                 // Echo the peer's code, unless it is one no endpoint may send (RFC 6455 §7.4).
                 echo.write(webSocketErrorCode: Self.isSendable(peerCode) ? peerCode : .protocolError)
             }
-            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: echo)
             let loopBoundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-            context.writeAndFlush(Self.wrapOutboundOut(reply)).whenComplete { _ in
+            let written = context.eventLoop.makePromise(of: Void.self)
+            write(.connectionClose, payload: echo, context: context, promise: written)
+            written.futureResult.whenComplete { _ in
                 loopBoundContext.value.close(promise: nil)
             }
         case .closing:
@@ -236,12 +253,17 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         data.write(webSocketErrorCode: code)
         // A control frame's payload is at most 125 bytes: 2 for the code, 123 for the reason.
         data.writeBytes(reason.utf8.prefix(123))
-        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: maskKey(), data: data)
-        return context.writeAndFlush(Self.wrapOutboundOut(frame))
+        let written = context.eventLoop.makePromise(of: Void.self)
+        write(.connectionClose, payload: data, context: context, promise: written)
+        return written.futureResult
     }
 
-    /// The longest WebSocket frame header: 2 bytes, an 8-byte length and a 4-byte masking key.
-    static let maximumHeaderSize = 14
+    /// Writes a control frame with a copy of `payload`.
+    private func write(_ opcode: WebSocketOpcode, payload: ByteBuffer, context: ChannelHandlerContext,
+                       promise: EventLoopPromise<Void>?) {
+        let frame = WebSocketFrameBytes.frame(opcode: opcode, payload: payload, maskKey: maskKey(), allocator: allocator)
+        (output ?? context).writeAndFlush(Self.wrapOutboundOut(frame), promise: promise)
+    }
 
     /// Whether a close code may appear in a close frame: 1000–1003, 1007–1014 and 3000–4999.
     static func isSendable(_ code: WebSocketErrorCode) -> Bool {
@@ -249,7 +271,7 @@ final class WebSocketConnectionHandler: ChannelInboundHandler {
         return (1000...1003).contains(number) || (1007...1014).contains(number) || (3000...4999).contains(number)
     }
 
-    private func maskKey() -> WebSocketMaskingKey? {
+    private func maskKey() -> UInt32? {
         isClient ? maskingKeys.key() : nil
     }
 }
