@@ -208,8 +208,8 @@ extension ChargePointSession {
                 links[backend].held.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
                 call.openLegs += 1
             case .awaitTransactionId(let copy, let redacted):
-                if !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
-                entry.targets.append(name(of: backend))
+                if details, !redacted.isEmpty { entry.redacted[name(of: backend)] = redacted }
+                if details { entry.targets.append(name(of: backend)) }
                 links[backend].awaitingTransactionId.append(BackendLink.HeldLeg(token: token, action: action, payload: copy))
                 call.openLegs += 1
             }
