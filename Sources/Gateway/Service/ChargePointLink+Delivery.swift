@@ -159,25 +159,23 @@ extension ChargePointLink {
         if !learnsId, acknowledgeMirrored(entry, index: index) { return }
         if learnsId, mirrored[index]?.first?.sequence == entry.sequence { mirrored[index]?.removeFirst() }
         if learnsId { storeBusy = true }
-        let loop = connection.eventLoop
-        let link = NIOLoopBound(WeakLink(self), eventLoop: loop)
-        Task {
-            var chargePointTransactionId: Int?
-            do throws(StoreError) {
-                if let backendTransactionId, let record = entry.transactionRecord {
-                    try await store.recordBackendTransactionId(backendTransactionId, backend: entry.queue.backend, record: record)
-                    chargePointTransactionId = try await store.transaction(record: record)?.chargePointTransactionId
+        let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
+        let mailbox = mailbox
+        let done: @Sendable (Result<Int?, StoreError>) -> Void = { result in
+            mailbox.post {
+                switch result {
+                case .success(let learnt):
+                    link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, record: entry.transactionRecord,
+                                                  chargePointTransactionId: learnt, resume: learnsId)
+                case .failure(let error):
+                    link.value.link?.deliveryFailed(index, error, resume: learnsId)
                 }
-                try await store.acknowledge(entry.queue, sequence: entry.sequence)
-            } catch {
-                loop.execute { link.value.link?.deliveryFailed(index, error, resume: learnsId) }
-                return
             }
-            let learnt = chargePointTransactionId
-            loop.execute {
-                link.value.link?.acknowledged(index, backendTransactionId: backendTransactionId, record: entry.transactionRecord,
-                                              chargePointTransactionId: learnt, resume: learnsId)
-            }
+        }
+        if learnsId, let backendTransactionId {
+            store.acknowledgeStart(entry, backendTransactionId: backendTransactionId, completion: done)
+        } else {
+            store.acknowledge(entry.queue, sequence: entry.sequence) { result in done(result.map { _ in nil }) }
         }
     }
 

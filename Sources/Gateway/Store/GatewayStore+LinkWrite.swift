@@ -19,6 +19,24 @@ extension GatewayStore {
         }
     }
 
+    /// Records the id, reads the charge point's, removes the entry: three calls.
+    public func acknowledgeStart(_ entry: QueuedMessage, backendTransactionId: Int,
+                                 completion: @escaping @Sendable (Result<Int?, StoreError>) -> Void) {
+        Task {
+            do throws(StoreError) {
+                var chargePointTransactionId: Int?
+                if let record = entry.transactionRecord {
+                    try await recordBackendTransactionId(backendTransactionId, backend: entry.queue.backend, record: record)
+                    chargePointTransactionId = try await transaction(record: record)?.chargePointTransactionId
+                }
+                try await acknowledge(entry.queue, sequence: entry.sequence)
+                completion(.success(chargePointTransactionId))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
     func commitStepwise(_ write: LinkWrite) async -> Result<LinkWriteOutcome, StoreError> {
         do throws(StoreError) {
             var outcome = LinkWriteOutcome()

@@ -119,6 +119,12 @@ public protocol GatewayStore: Sendable {
     /// `completion`, on any thread.
     func acknowledge(_ queue: QueueKey, sequence: Int64, completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void)
 
+    /// A backend answered its queued StartTransaction `entry` with its own id `backendTransactionId`:
+    /// records the id for the entry's transaction record and removes the entry, in one commit,
+    /// then hands `completion` the charge point's id for that transaction, if already known.
+    func acknowledgeStart(_ entry: QueuedMessage, backendTransactionId: Int,
+                          completion: @escaping @Sendable (Result<Int?, StoreError>) -> Void)
+
     // MARK: Lifetime
 
     /// Closes the store; later calls fail.

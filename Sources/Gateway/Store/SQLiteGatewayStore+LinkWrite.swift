@@ -32,6 +32,31 @@ extension SQLiteGatewayStore {
         })
     }
 
+    public func acknowledgeStart(_ entry: QueuedMessage, backendTransactionId: Int,
+                                 completion: @escaping @Sendable (Result<Int?, StoreError>) -> Void) {
+        let queueLengths = queueLengths
+        committer.submit({ db -> (removed: Bool, chargePointTransactionId: Int?) in
+            var chargePointTransactionId: Int?
+            if let record = entry.transactionRecord {
+                guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+                    SELECT charge_point_transaction_id FROM transaction_record WHERE id = ?
+                    """), arguments: [record])
+                else { throw StoreError(.invalidRequest, "no transaction record \(record)") }
+                chargePointTransactionId = row["charge_point_transaction_id"]
+                try Self.saveBackendId(backendTransactionId, backend: entry.queue.backend, record: record, db)
+            }
+            return (try Self.acknowledge(entry.queue, sequence: entry.sequence, db), chargePointTransactionId)
+        }, completion: { result in
+            switch result {
+            case .success(let outcome):
+                if outcome.removed { queueLengths.changed(entry.queue, by: -1) }
+                completion(.success(outcome.chargePointTransactionId))
+            case .failure(let error):
+                completion(.failure(Self.storeError(error, "cannot record a backend's transaction id")))
+            }
+        })
+    }
+
     /// `write` inside the caller's transaction.
     static func commit(_ write: LinkWrite, options: Options, _ db: Database) throws -> LinkWriteOutcome {
         var outcome = LinkWriteOutcome()
