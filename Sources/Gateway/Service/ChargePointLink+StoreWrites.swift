@@ -10,13 +10,10 @@ extension ChargePointLink {
     /// What a store write before a batch of effects did.
     enum WriteOutcome: Sendable {
         /// Committed: carry the effects out.
-        case committed(record: Int64?, dropped: [QueueDrop], appended: AppendedEntries)
+        case committed(record: Int64?, appended: AppendedEntries)
         /// A replayed StartTransaction: answer with the recorded id, forward nothing.
         case replay(TransactionRecord)
     }
-
-    /// What a charge-point transaction message asks the store to keep.
-    typealias TransactionWrite = LinkWrite.Transaction
 
     /// Carries out a batch of effects, after the store has kept what it must: the queue entries
     /// for absent backends, the transaction record of a StartTransaction or StopTransaction, the
@@ -46,7 +43,7 @@ extension ChargePointLink {
                                         payload: payload, enqueuedAt: now))
         }
         var callId: String?
-        var transaction: TransactionWrite?
+        var transaction: LinkWrite.Transaction?
         if let decision = triggerCall, Self.queuedActions.contains(decision.action),
             decision.verdict == .forwarded || decision.verdict == .answeredByGateway
         {
@@ -105,7 +102,7 @@ extension ChargePointLink {
             let outcome = result.map { outcome -> WriteOutcome in
                 if let replay = outcome.replay { return .replay(replay) }
                 let appended = AppendedEntries(write.enqueue, outcome.appended, record: outcome.transactionRecord)
-                return .committed(record: outcome.awaitingAnswer, dropped: appended.dropped, appended: appended)
+                return .committed(record: outcome.awaitingAnswer, appended: appended)
             }
             mailbox.post { link.value.link?.written(outcome, effects: effects, callId: call) }
         }
@@ -117,8 +114,8 @@ extension ChargePointLink {
         // Not known to be in the store: the next write saves it.
         if case .success(.committed) = result {} else { savedSnapshot = nil }
         switch result {
-        case .success(.committed(let record, let dropped, _)):
-            for drop in dropped {
+        case .success(.committed(let record, let appended)):
+            for drop in appended.dropped {
                 logger.warning("queue limit dropped messages", metadata: [
                     "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
                     "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
@@ -158,7 +155,7 @@ extension ChargePointLink {
                 execute(effects)
             }
         }
-        if case .success(.committed(_, _, let appended)) = result { enqueued(appended) }
+        if case .success(.committed(_, let appended)) = result { enqueued(appended) }
         resumeWaiting()
     }
 
@@ -184,7 +181,7 @@ extension ChargePointLink {
     }
 
     /// The record a charge-point transaction message asks for.
-    func transaction(action: String, payload: JSONValue, owner: String?) -> TransactionWrite? {
+    func transaction(action: String, payload: JSONValue, owner: String?) -> LinkWrite.Transaction? {
         let time = payload["timestamp"]?.stringValue.flatMap(RFC3339Time.parse).map { Date(timeIntervalSince1970: $0) } ?? Date()
         switch action {
         case "StartTransaction":

@@ -110,9 +110,8 @@ public protocol GatewayStore: Sendable {
 
     // MARK: The gateway's path
 
-    /// Keeps what one charge-point message asks for (``LinkWrite``) and hands the outcome to
-    /// `completion`, on any thread, once it is durable; a failure means nothing of it was kept
-    /// that the gateway relies on (a replay may still find the start recorded).
+    /// Keeps what one charge-point message asks for (``LinkWrite``) in one commit and hands the
+    /// outcome to `completion`, on any thread, once it is durable; a failure kept nothing of it.
     func commit(_ write: LinkWrite, completion: @escaping @Sendable (Result<LinkWriteOutcome, StoreError>) -> Void)
 
     /// Removes a delivered entry, as ``acknowledge(_:sequence:)``, and hands the outcome to

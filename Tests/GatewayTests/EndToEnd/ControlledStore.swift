@@ -6,9 +6,9 @@ import OCPP
 /// A real store whose writes can be made to fail with a chosen error (a full disk, a read-only
 /// file system) while reads go on, as SQLite behaves then, and whose queue reads, backend-id
 /// writes and acknowledgements can be held at a gate, to order the link's store calls in a test.
-/// Its writes for a charge point's message go step by step (the protocol's default `commit`).
-/// The store's own tests show the real failures on real file systems; this puts them under a
-/// running gateway.
+/// The gateway's own calls (`commit`, the acknowledgements) reach the real store's: the tests
+/// run the path the gateway runs. The store's own tests show the real failures on real file
+/// systems; this puts them under a running gateway.
 final class ControlledStore: GatewayStore {
     let base: any GatewayStore
     private let failure = NIOLockedValueBox<StoreError?>(nil)
@@ -28,6 +28,28 @@ final class ControlledStore: GatewayStore {
         if let error = failure.withLockedValue({ $0 }) { throw error }
     }
 
+    func commit(_ write: LinkWrite, completion: @escaping @Sendable (Result<LinkWriteOutcome, StoreError>) -> Void) {
+        if let error = failure.withLockedValue({ $0 }) { return completion(.failure(error)) }
+        base.commit(write, completion: completion)
+    }
+    func acknowledge(_ queue: QueueKey, sequence: Int64, completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void) {
+        let gate = acknowledgeGate.withLockedValue { $0 }
+        let base = base
+        Task {
+            await gate?.pass()
+            base.acknowledge(queue, sequence: sequence, completion: completion)
+        }
+    }
+    func acknowledgeStart(_ entry: QueuedMessage, backendTransactionId: Int,
+                          completion: @escaping @Sendable (Result<Int?, StoreError>) -> Void) {
+        let gate = backendIdGate.withLockedValue { $0 }
+        let base = base
+        Task {
+            await gate?.pass()
+            if let error = failure.withLockedValue({ $0 }) { return completion(.failure(error)) }
+            base.acknowledgeStart(entry, backendTransactionId: backendTransactionId, completion: completion)
+        }
+    }
     func recordStart(_ start: TransactionStart, enqueue: [OutboundDraft]) async throws(StoreError) -> StartOutcome {
         try check(); return try await base.recordStart(start, enqueue: enqueue)
     }
