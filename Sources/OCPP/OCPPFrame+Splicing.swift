@@ -31,26 +31,25 @@ extension OCPPFrame {
     /// The text of `[2, id, action, payload]` from a payload's compact text
     /// (``compactPayloadText(in:)``): what ``serialized`` gives for that call.
     public static func callText(id: String, action: String, compactPayload payload: Substring) -> String {
-        var text = ""
-        text.reserveCapacity(payload.utf8.count + id.utf8.count + action.utf8.count + 12)
-        text += "[2,"
-        JSONValue.writeString(id, to: &text)
-        text += ","
-        JSONValue.writeString(action, to: &text)
-        text += ","
-        text.append(contentsOf: payload)
-        text += "]"
-        return text
+        spliced(type: "[2,", id: id, action: action, payload: payload)
     }
 
     /// The text of `[3, id, payload]` from a payload's compact text (``compactPayloadText(in:)``):
     /// what ``serialized`` gives for that call result.
     public static func callResultText(id: String, compactPayload payload: Substring) -> String {
-        var text = ""
-        text.reserveCapacity(payload.utf8.count + id.utf8.count + 8)
-        text += "[3,"
+        spliced(type: "[3,", id: id, action: nil, payload: payload)
+    }
+
+    /// `type` (`[2,` or `[3,`), the id, the action if any and the payload, as the serializer writes them.
+    private static func spliced(type: String, id: String, action: String?, payload: Substring) -> String {
+        var text = type
+        text.reserveCapacity(payload.utf8.count + id.utf8.count + (action?.utf8.count ?? 0) + 12)
         JSONValue.writeString(id, to: &text)
         text += ","
+        if let action {
+            JSONValue.writeString(action, to: &text)
+            text += ","
+        }
         text.append(contentsOf: payload)
         text += "]"
         return text
