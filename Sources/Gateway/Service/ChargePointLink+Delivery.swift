@@ -182,9 +182,9 @@ extension ChargePointLink {
     func acknowledged(_ index: Int, backendTransactionId: Int?, record: Int64?, chargePointTransactionId: Int?, resume: Bool) {
         if let backendTransactionId, let chargePointTransactionId {
             session.recordLateBackendId(backendTransactionId, backend: index, chargePointTransactionId: chargePointTransactionId)
-        } else if let backendTransactionId, let record {
-            // The responder has not answered yet: the session learns this id with the charge point's.
-            lateIdsAwaitingStart[record, default: []].append((index, backendTransactionId))
+        } else if let backendTransactionId, let record, let call = pendingStarts.first(where: { $0.value == record })?.key {
+            // The responder has not answered yet: the session keeps it with the call's early copy ids.
+            session.recordCopyTransactionId(backendTransactionId, backend: index, startMessageId: call)
         }
         if resume {
             storeBusy = false

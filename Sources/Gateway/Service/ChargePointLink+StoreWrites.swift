@@ -69,13 +69,7 @@ extension ChargePointLink {
             for case .sendToChargePoint(let text) in effects {
                 if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
                     pendingStarts[id] = nil
-                    if let assigned = payload["transactionId"]?.intValue {
-                        answeredStart = (record, assigned)
-                        // Backends whose queued copy was answered first: their ids, for the session.
-                        for late in lateIdsAwaitingStart.removeValue(forKey: record) ?? [] {
-                            session.recordLateBackendId(late.id, backend: late.backend, chargePointTransactionId: assigned)
-                        }
-                    }
+                    if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
                 }
             }
         }

@@ -63,9 +63,6 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var mirrored: [Int: [QueuedMessage]] = [:]
     /// Removals of answered mirrored entries not yet committed, per backend.
     var acknowledgementsInFlight: [Int: Int] = [:]
-    /// Backends' own ids learnt from their queued StartTransaction copy before the responder's
-    /// answer gave the charge point's id, by transaction record.
-    var lateIdsAwaitingStart: [Int64: [(backend: Int, id: Int)]] = [:]
     /// Backends whose queue got entries while a read of it was under way.
     var readRaced: Set<Int> = []
     /// Store completions come back through it, batched with other links' on this event loop.

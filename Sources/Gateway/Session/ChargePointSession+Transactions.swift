@@ -63,6 +63,23 @@ extension ChargePointSession {
         transactions.record(backendId: id, backend: backend, chargePointId: chargePointTransactionId)
     }
 
+    /// Records `backend`'s own id `id` for the transaction the charge point's StartTransaction
+    /// `messageId` opens, learnt from its queued copy: with the transaction's other ids if the
+    /// responder has answered, else kept with the call's early copy ids until it does. `false`
+    /// when no such call is open.
+    @discardableResult
+    public func recordCopyTransactionId(_ id: Int, backend: Int, startMessageId messageId: String) -> Bool {
+        guard links.indices.contains(backend),
+            let token = calls.first(where: { $0.value.messageId == messageId && $0.value.start != nil })?.key
+        else { return false }
+        if let chargePointId = calls[token]?.start?.chargePointTransactionId {
+            transactions.record(backendId: id, backend: backend, chargePointId: chargePointId)
+        } else {
+            calls[token]?.start?.earlyCopyIds[backend] = id
+        }
+        return true
+    }
+
     /// `backend`'s own id for the open transaction the charge point calls `chargePointTransactionId`, if known.
     public func backendTransactionId(_ chargePointTransactionId: Int, backend: Int) -> Int? {
         transactions.open[chargePointTransactionId]?.backendIds[backend]

@@ -4,6 +4,8 @@
 /// system calls on the store's writer thread for each queued copy. The system generator reads
 /// the kernel's `getrandom` directly.
 enum RandomMessageId {
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// A new random id: 36 characters, `xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`.
     static func make() -> String {
         var generator = SystemRandomNumberGenerator()
@@ -11,7 +13,7 @@ enum RandomMessageId {
         var low = generator.next() as UInt64
         high = (high & ~0xF000) | 0x4000 // version 4
         low = (low & ~(0xC000 << 48)) | (0x8000 << 48) // variant 10
-        let digits = Array("0123456789abcdef".utf8)
+        let digits = Self.hexDigits
         var text = [UInt8]()
         text.reserveCapacity(36)
         for nibble in 0..<32 {

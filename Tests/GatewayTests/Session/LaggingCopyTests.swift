@@ -69,4 +69,19 @@ struct LaggingCopyTests {
         #expect(dropped.notDelivered.map(\.backend) == ["ems"])
         #expect(dropped.notDelivered.map(\.action) == ["MeterValues"])
     }
+
+    @Test("with a store: a queued copy's id learnt before the responder's answer reaches the later copies once the responder answers")
+    func queuedCopyIdBeforeResponder() throws {
+        let h = try SessionHarness(TransactionTests.policy) { $0.queuesTransactionCopies = true }
+        let sent = h.cp(.call(id: "s1", action: "StartTransaction", payload: Payloads.start("FLEET-1")))
+        #expect(sent.notDelivered.map(\.backend) == ["ems"])
+        let fleetId = try #require(sent.to("fleet").first?.messageId)
+        // The link delivered ems's queued copy, and ems answered 900, before fleet answered.
+        #expect(h.session.recordCopyTransactionId(900, backend: h.index("ems"), startMessageId: "s1"))
+        _ = h.backend("fleet", .callResult(id: fleetId, payload: Payloads.accepted(7)))
+
+        let meter = h.cp(.call(id: "m1", action: "MeterValues", payload: Payloads.meter(7)))
+        #expect(meter.notDelivered.map(\.payload) == [Payloads.meter(900)])
+        #expect(!h.session.recordCopyTransactionId(901, backend: h.index("ems"), startMessageId: "no-such-call"))
+    }
 }
