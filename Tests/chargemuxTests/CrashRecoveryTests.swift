@@ -82,18 +82,8 @@ struct CrashRecoveryTests {
         /// Starts `chargemux run`; returns it once it logged "gateway started".
         func runGateway(crashAt: String?) async throws -> (Process, RunCommandTests.Output) {
             let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: binary)
-            process.arguments = ["run", "--config", configPath]
-            var environment = ProcessInfo.processInfo.environment
-            environment["CHARGEMUX_TEST_CRASH_AT"] = crashAt
-            process.environment = environment
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = Pipe()
-            let output = RunCommandTests.Output()
-            errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
-            try process.run()
+            let (process, output) = try startWatched(binary, ["run", "--config", configPath],
+                                                     environment: crashAt.map { ["CHARGEMUX_TEST_CRASH_AT": $0] } ?? [:])
             gateways.append(process)
             #expect(await output.waitFor("gateway started"), "\(output.value)")
             return (process, output)
@@ -200,17 +190,9 @@ struct CrashRecoveryTests {
         #expect(ems.last?.payload["transactionId"] == 2000)
 
         // `chargemux sessions` shows the session the gateway recorded, once.
-        let binary = try #require(ExecutableTests.executable)
-        let sessions = Process()
-        sessions.executableURL = URL(fileURLWithPath: binary)
-        sessions.arguments = ["sessions", "--config", site.configPath, "--format", "csv"]
-        let out = Pipe()
-        sessions.standardOutput = out
-        sessions.standardError = Pipe()
-        try sessions.run()
-        let csv = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        sessions.waitUntilExit()
-        #expect(sessions.terminationStatus == 0)
+        let sessions = try ExecutableTests.run(["sessions", "--config", site.configPath, "--format", "csv"])
+        let csv = sessions.stdout
+        #expect(sessions.status == 0, "\(sessions.stderr)")
         let rows = csv.split(whereSeparator: \.isNewline).filter { $0.hasPrefix("CP-1,") }
         #expect(rows.count == 1, "\(csv)")
         #expect(rows.first?.contains("billing") == true && rows.first?.contains("3.000") == true, "\(csv)")

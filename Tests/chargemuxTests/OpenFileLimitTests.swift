@@ -98,16 +98,8 @@ struct OpenFileLimitTests {
               - { name: b3, url: "ws://127.0.0.1:9/ocpp", securityProfile: 0 }
             """.write(toFile: config, atomically: true, encoding: .utf8)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
         // `ulimit -n` sets the hard limit too, so the gateway cannot raise it back.
-        process.arguments = ["-c", "ulimit -n 64 && exec \"$0\" run --config \"$1\"", binary, config]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        let output = RunCommandTests.Output()
-        errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
-        try process.run()
+        let (process, output) = try startWatched("/bin/sh", ["-c", "ulimit -n 64 && exec \"$0\" run --config \"$1\"", binary, config])
         defer { if process.isRunning { process.terminate() } }
         #expect(await output.waitFor("gateway started"), "\(output.value)")
         #expect(output.value.contains("chargePointCapacity=8"), "\(output.value)")

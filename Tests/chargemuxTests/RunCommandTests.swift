@@ -63,27 +63,19 @@ struct RunCommandTests {
     func runAndReload() async throws {
         let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
         let site = try Site(port: Int.random(in: 20_000..<32_000))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = ["run", "--config", site.configPath]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        let output = Output()
-        errors.fileHandleForReading.readabilityHandler = { output.append($0.availableData) }
-        try process.run()
+        let (process, output) = try startWatched(binary, ["run", "--config", site.configPath])
         defer { if process.isRunning { process.terminate() } }
 
         #expect(await output.waitFor("gateway started"), "\(output.value)")
         #expect(FileManager.default.fileExists(atPath: site.folder.appendingPathComponent("chargemux.pid").path))
 
         try site.writePolicy("route Heartbeat to gateway\nroute Authorize, StartTransaction to billing\n")
-        let reload = try runReload(binary, site)
+        let reload = try runReload(site)
         #expect(reload == 0)
         #expect(await output.waitFor("policy reloaded"), "\(output.value)")
 
         try site.writePolicy("route Heartbeat to gateway\nroute Authorise to billing\n")
-        #expect(try runReload(binary, site) == 0)
+        #expect(try runReload(site) == 0)
         #expect(await output.waitFor("policy reload refused"), "\(output.value)")
         #expect(output.value.contains("error[E200]: unknown action `Authorise`"))
         #expect(process.isRunning)
@@ -150,14 +142,7 @@ struct RunCommandTests {
         #expect(text.split(separator: ":").count == 5)
     }
 
-    private func runReload(_ binary: String, _ site: Site) throws -> Int32 {
-        let reload = Process()
-        reload.executableURL = URL(fileURLWithPath: binary)
-        reload.arguments = ["reload", "--config", site.configPath]
-        reload.standardOutput = Pipe()
-        reload.standardError = Pipe()
-        try reload.run()
-        reload.waitUntilExit()
-        return reload.terminationStatus
+    private func runReload(_ site: Site) throws -> Int32 {
+        try ExecutableTests.run(["reload", "--config", site.configPath]).status
     }
 }
