@@ -9,6 +9,12 @@ public enum RFC3339Time {
     public static func parse(_ text: String) -> Double? {
         // The usual form, read directly; anything else (or out of range) as Foundation reads it.
         if let seconds = parseCommonForm(text) { return seconds }
+        return parseWithFoundation(text)
+    }
+
+    /// `text` as Foundation's internet date-time formatters read it, with or without fractional
+    /// seconds (slow: two formatters per call).
+    static func parseWithFoundation(_ text: String) -> Double? {
         let plain = ISO8601DateFormatter()
         plain.formatOptions = [.withInternetDateTime]
         if let date = plain.date(from: text) { return date.timeIntervalSince1970 }

@@ -5,14 +5,7 @@ import Testing
 @Suite("RFC 3339 times")
 struct RFC3339TimeTests {
     /// What Foundation's formatters make of `text`, as `parse` did before it read the common form itself.
-    static func foundation(_ text: String) -> Double? {
-        let plain = ISO8601DateFormatter()
-        plain.formatOptions = [.withInternetDateTime]
-        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)?.timeIntervalSince1970
-    }
+    static func foundation(_ text: String) -> Double? { RFC3339Time.parseWithFoundation(text) }
 
     @Test("the common form reads as Foundation reads it", arguments: [
         "2027-01-31T00:00:00Z", "1970-01-01T00:00:00Z", "2026-11-21T07:48:19Z", "2024-02-29T23:59:59Z",
