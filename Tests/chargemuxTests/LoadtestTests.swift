@@ -97,6 +97,22 @@ struct LoadtestTests {
         #expect(parsed["undelivered"]?.intValue == 0)
         #expect(parsed["actions"]?["MeterValues"]?["latencyMs"]?["p99"]?.doubleValue != nil)
         #expect(parsed["actions"]?["BootNotification"]?["count"]?.intValue == 5)
+        for hop in ["toFirstBackend", "backFromFirstBackend"] {
+            #expect(parsed["hopsMs"]?[hop]?["p99"]?.doubleValue != nil, "hopsMs.\(hop)")
+        }
+    }
+
+    /// Every answered call has its two hops (the first backend answers in these runs), and
+    /// neither hop is longer than the slowest call.
+    static func checkHops(_ report: LoadtestReport) {
+        guard let hops = report.hops else {
+            Issue.record("no hops with the backends in the load test's process")
+            return
+        }
+        #expect(hops.out.answered == report.messages)
+        #expect(hops.back.answered == report.messages)
+        #expect(hops.out.latency.max <= report.overall.latency.max)
+        #expect(hops.back.latency.max <= report.overall.latency.max)
     }
 
     @Test("direct against its own backend: 200 messages, all delivered, no errors")
@@ -112,6 +128,7 @@ struct LoadtestTests {
         #expect(report.messagesPerSecond > 0)
         #expect(report.passed)
         try Self.checkJSONShape(report)
+        Self.checkHops(report)
     }
 
     @Test("through an in-process gateway to two backends: every message at both, each with its own transaction ids")
@@ -136,6 +153,7 @@ struct LoadtestTests {
         #expect(report.wrongTransactionIds == 0, "\(report.text)")
         #expect(report.passed, "\(report.text)")
         try Self.checkJSONShape(report)
+        Self.checkHops(report)
     }
 
     @Test("a window of one call across ten charge points, at a rate: bounded, all delivered")

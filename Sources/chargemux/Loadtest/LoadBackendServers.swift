@@ -18,17 +18,22 @@ final class LoadBackendServers: LoadBackendView {
     }
 
     /// Starts a backend on 127.0.0.1 at each port (`/ocpp/{id}`, no authentication); the n-th
-    /// assigns transaction ids from n × 1,000,000. Throws ``LoadtestFailure`` when a port cannot
-    /// be bound, with nothing left listening.
-    static func start(ports: [Int], eventLoopGroup: any EventLoopGroup, logger: Logger) async throws -> LoadBackendServers {
+    /// assigns transaction ids from n × 1,000,000. The first stamps each call it gets in `hops`.
+    /// Throws ``LoadtestFailure`` when a port cannot be bound, with nothing left listening.
+    static func start(ports: [Int], eventLoopGroup: any EventLoopGroup, logger: Logger,
+                      hops: LoadHops? = nil) async throws -> LoadBackendServers {
         var servers: [SimulatedBackendServer] = []
         var tallies: [BackendTally] = []
         for (offset, port) in ports.enumerated() {
             let tally = BackendTally(port: port)
+            let stamps = offset == 0 ? hops : nil
             let serverBox = NIOLockedValueBox<SimulatedBackendServer?>(nil)
             let system = SimulatedCentralSystem(
                 name: "backend\(offset + 1)", transactionIdBase: (offset + 1) * 1_000_000, recordsFrames: false,
-                onCall: { tally.observe(chargePoint: $0, action: $1, payload: $2, answer: $3) },
+                onCall: {
+                    stamps?.reachedBackend($0, at: LoadLoop.now())
+                    tally.observe(chargePoint: $0, action: $1, payload: $2, answer: $3)
+                },
                 responder: { chargePoint, action, payload in
                     LoadControl.answer(chargePoint: chargePoint, action: action, payload: payload, tally: tally) {
                         serverBox.withLockedValue { $0 }?.connectedCount ?? 0

@@ -55,12 +55,17 @@ final class LoadLoop: @unchecked Sendable {
     private let idleSpacingNanos: UInt64
     private var idleTicker: RepeatedTask?
     var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
+    /// The two hops of each answered call (``LoadHops``), when the backends run in this process.
+    var hopStats = (out: CallStats(), back: CallStats())
+    let hops: LoadHops?
     var disconnects = 0
     let connectedCount: NIOLockedValueBox<Int>
 
     init(eventLoop: any EventLoop, window: Int, budget: Int, rate: Double?, callTimeout: Double,
-         connectedCount: NIOLockedValueBox<Int>, profile: LoadProfile = .mix, interval: Double = 60) {
+         connectedCount: NIOLockedValueBox<Int>, profile: LoadProfile = .mix, interval: Double = 60,
+         hops: LoadHops? = nil) {
         self.eventLoop = eventLoop
+        self.hops = hops
         self.profile = profile
         self.idleSpacingNanos = max(1, UInt64(interval * 1e9 / 2))
         self.window = max(1, window)
@@ -137,12 +142,20 @@ final class LoadLoop: @unchecked Sendable {
     }
 
     func callAnswered(_ chargePoint: LoadChargePoint, action: LoadAction, sentAt: UInt64, error: Bool) {
-        let micros = (Self.now() &- sentAt) / 1000
+        let now = Self.now()
+        let micros = (now &- sentAt) / 1000
+        let hop = hops?.answered(chargePoint.id, at: now)
         if error {
             stats[action.rawValue].callErrors += 1
         } else {
             stats[action.rawValue].answered += 1
             _ = stats[action.rawValue].latency.record(max(1, micros))
+            if let hop {
+                hopStats.out.answered += 1
+                _ = hopStats.out.latency.record(max(1, hop.out))
+                hopStats.back.answered += 1
+                _ = hopStats.back.latency.record(max(1, hop.back))
+            }
         }
         inFlight -= 1
         idle.append(chargePoint.index)
@@ -274,6 +287,7 @@ final class LoadChargePoint: BackendConnectorDelegate {
         let text = LoadScenario.text(step, seq: seq, transactionId: loop.profile == .idle ? nil : transactionId ?? 0)
         if step.action == .stopTransaction { transactionId = nil }
         call = (seq, step.action, now)
+        loop.hops?.sent(id, at: now)
         guard connector.send(text: text) else {
             call = nil
             return false

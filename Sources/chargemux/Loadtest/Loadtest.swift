@@ -83,6 +83,8 @@ final class Loadtest: @unchecked Sendable {
     private func run(group: MultiThreadedEventLoopGroup, logger: Logger, backends: inout (any LoadBackendView)?,
                      loops: inout [LoadLoop]) async throws -> LoadtestReport {
         // The backends: here, or in a `--serve-backends` process.
+        let hops = options.externalBackends
+            ? nil : LoadHops(chargePoints: (0..<options.chargePoints).map(LoadtestOptions.chargePointId))
         let served: LoadBackendServers?
         let view: any LoadBackendView
         let listing = options.backendPorts.map { "127.0.0.1:\($0)" }.joined(separator: ", ")
@@ -92,7 +94,8 @@ final class Loadtest: @unchecked Sendable {
             served = nil
             progress("asking the backends on \(listing) (another process) what they get")
         } else {
-            let servers = try await LoadBackendServers.start(ports: options.backendPorts, eventLoopGroup: group, logger: logger)
+            let servers = try await LoadBackendServers.start(ports: options.backendPorts, eventLoopGroup: group, logger: logger,
+                                                             hops: hops)
             view = servers
             served = servers
             progress("backends listening on \(listing)")
@@ -109,7 +112,7 @@ final class Loadtest: @unchecked Sendable {
                 eventLoop: group.next(), window: share(options.window),
                 budget: budget == Int.max ? Int.max : share(budget),
                 rate: options.rate.map { $0 / Double(loopCount) }, callTimeout: options.callTimeout,
-                connectedCount: connectedCount, profile: options.profile, interval: options.interval))
+                connectedCount: connectedCount, profile: options.profile, interval: options.interval, hops: hops))
         }
         let connectStarted = ContinuousClock.now
         var ids: [String] = []
@@ -190,14 +193,18 @@ final class Loadtest: @unchecked Sendable {
         backendCalls.cancel()
         let backendStats = await backendCalls.value
         var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
+        var hopStats = (out: CallStats(), back: CallStats())
         var disconnects = 0
         var delivered: [String: (markers: [(marker: Int, action: LoadAction)], heartbeats: Int)] = [:]
         for loop in loops {
             let part = try await loop.eventLoop.submit {
                 loop.finish()
-                return (loop.stats, loop.disconnects, loop.chargePoints.map { ($0.id, $0.delivered, $0.heartbeats) })
+                return (loop.stats, loop.disconnects, loop.chargePoints.map { ($0.id, $0.delivered, $0.heartbeats) },
+                        loop.hopStats)
             }.get()
             for (index, action) in part.0.enumerated() { stats[index].add(action) }
+            hopStats.out.add(part.3.out)
+            hopStats.back.add(part.3.back)
             disconnects += part.1
             for (id, markers, heartbeats) in part.2 { delivered[id] = (markers, heartbeats) }
         }
@@ -220,7 +227,7 @@ final class Loadtest: @unchecked Sendable {
         return LoadtestReport(
             options: options, seconds: seconds, connected: connectedAtStart, actions: stats, backendCalls: backendStats,
             disconnects: disconnects, undeliveredByBackend: undelivered, unexpected: unexpected, wrongTransactionIds: wrongIds,
-            connectSeconds: connectSeconds, linkSeconds: linkSeconds)
+            connectSeconds: connectSeconds, linkSeconds: linkSeconds, hops: hops == nil ? nil : hopStats)
     }
 
     static func seconds(_ duration: Duration) -> Double {

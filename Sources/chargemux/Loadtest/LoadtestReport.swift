@@ -29,6 +29,9 @@ struct LoadtestReport: Sendable {
     /// backend that should see them had them connected too (through the gateway: its onward
     /// links); `nil`: not within the connect timeout.
     var linkSeconds: Double? = nil
+    /// The two hops of each call (``LoadHops``): to the first backend and back from it; `nil`
+    /// when the backends run in another process.
+    var hops: (out: CallStats, back: CallStats)? = nil
 
     /// Charge point calls answered with a CALLRESULT.
     var messages: Int { actions.reduce(0) { $0 + $1.answered } }
@@ -119,6 +122,8 @@ struct LoadtestReport: Sendable {
             }))),
             ("unexpected", .integer(unexpected)),
             ("wrongTransactionIds", .integer(wrongTransactionIds)),
+            ("hopsMs", hops.map { .object(JSONObject([("toFirstBackend", Self.latency($0.out)),
+                                                       ("backFromFirstBackend", Self.latency($0.back))])) } ?? .null),
         ]))
     }
 
@@ -151,6 +156,10 @@ struct LoadtestReport: Sendable {
         }
         lines.append(row("all charge point calls", overall))
         for name in backendCalls.keys.sorted() { lines.append(row("← " + name, backendCalls[name]!)) }
+        if let hops, hops.out.answered > 0 {
+            lines.append(row("hop: to first backend", hops.out))
+            lines.append(row("hop: back from it", hops.back))
+        }
         lines.append("")
         lines.append("errors \(errors), undelivered \(undelivered), unexpected \(unexpected), "
             + "wrong transaction ids \(wrongTransactionIds)")
