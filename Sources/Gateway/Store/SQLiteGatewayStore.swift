@@ -90,6 +90,9 @@ public final class SQLiteGatewayStore: GatewayStore {
         }
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous = NORMAL` on the writer when it turns WAL on, after
+            // `prepareDatabase`: the setting that decides what a commit syncs is put back here.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
             if try pool.read({ try Self.migrator.hasBeenSuperseded($0) }) {
                 throw StoreError(.incompatibleSchema, "the store at `\(path)` was written by a newer chargemux")
             }
@@ -101,9 +104,10 @@ public final class SQLiteGatewayStore: GatewayStore {
         }
     }
 
-    /// The journal mode in force (`wal`) and `synchronous` as a number (2 is FULL, 1 NORMAL).
+    /// The journal mode in force (`wal`) and `synchronous` as a number (2 is FULL, 1 NORMAL), as
+    /// the connection that writes has them: that one decides what a commit syncs.
     public func pragmas() async throws(StoreError) -> (journalMode: String, synchronous: Int, foreignKeys: Bool) {
-        try await read("read settings") { db in
+        try await writeWithoutTransaction("read settings") { db in
             (try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "",
              try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1,
              try Bool.fetchOne(db, sql: "PRAGMA foreign_keys") ?? false)
@@ -124,6 +128,13 @@ public final class SQLiteGatewayStore: GatewayStore {
 
     func read<T: Sendable>(_ what: String, _ work: @escaping @Sendable (Database) throws -> T) async throws(StoreError) -> T {
         do { return try await pool.read(work) } catch { throw Self.storeError(error, "cannot \(what)") }
+    }
+
+    /// Runs `work` on the connection that writes, outside any transaction.
+    func writeWithoutTransaction<T: Sendable>(_ what: String, _ work: @escaping @Sendable (Database) throws -> T)
+        async throws(StoreError) -> T
+    {
+        do { return try await pool.writeWithoutTransaction(work) } catch { throw Self.storeError(error, "cannot \(what)") }
     }
 
     /// SQLite's failures as ``StoreError``s.
