@@ -16,7 +16,8 @@ extension ChargePointLink {
     /// Starts delivering backend `index`'s queue if it is ready and not already being delivered.
     func startDelivery(to index: Int) {
         guard context.store != nil, !closed, queueing.contains(index) || pendingDelivery.contains(index), drains[index] == nil,
-            mirrored[index] == nil, acknowledgementsInFlight[index] == nil, session.isReadyForQueued(index),
+            mirrored[index] == nil, openCopies[index] == nil, acknowledgementsInFlight[index] == nil,
+            session.isReadyForQueued(index),
             connectors[index]?.isConnected == true
         else { return }
         drains[index] = .some(nil)

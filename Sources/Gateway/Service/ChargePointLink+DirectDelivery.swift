@@ -78,7 +78,7 @@ extension ChargePointLink {
 
     /// Sends the first mirrored entry of backend `index` if nothing awaits an answer there.
     func sendMirrored(to index: Int) {
-        guard !closed, drains[index] == nil, let entry = mirrored[index]?.first else { return }
+        guard !closed, drains[index] == nil, openCopies[index] == nil, let entry = mirrored[index]?.first else { return }
         var payload = entry.payload
         // A copy queued before this backend had its own transaction id: the session has it by
         // now (its StartTransaction copy, sent before, was answered), else the store's path

@@ -42,7 +42,7 @@ extension ChargePointLink {
         for effect in effects {
             switch effect {
             case .sendToChargePoint(let text):
-                connection.send(text: text)
+                if !holdsAnswer(text) { connection.send(text: text) }
             case .sendToBackend(let index, let text):
                 if connectors[index]?.send(text: text) != true {
                     logger.notice("message for a backend that is not connected dropped",

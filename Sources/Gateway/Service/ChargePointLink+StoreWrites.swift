@@ -77,6 +77,13 @@ extension ChargePointLink {
         let bootSeen = triggerCall?.action == "BootNotification"
         let statusMissed = keepMissedStatus(effects)
         guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen || statusMissed else { return execute(effects) }
+        // A MeterValues whose copies all go to caught-up backends: no row; its answer waits for them.
+        if let callId, transaction == nil, answeredStart == nil, !bootSeen, !statusMissed, !drafts.isEmpty,
+            triggerCall?.verdict == .forwarded, durableSnapshot == savedSnapshot,
+            sendWithoutRow(drafts, callId: callId, effects: effects)
+        {
+            return
+        }
 
         if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true

@@ -65,6 +65,12 @@ final class ChargePointLink: ChargePointConnectionDelegate {
     var acknowledgementsInFlight: [Int: Int] = [:]
     /// Backends whose queue got entries while a read of it was under way.
     var readRaced: Set<Int> = []
+    /// Copies sent without a store row, by backend, awaiting their answer (ChargePointLink+AnswerGate).
+    var openCopies: [Int: OpenCopy] = [:]
+    /// Charge point calls whose answer waits for open copies, by message id.
+    var gatedCalls: [String: GatedCall] = [:]
+    /// Calls whose open copies are to be stored once the store write in flight is done.
+    var copiesToStore: [String] = []
     /// Store completions come back through it, batched with other links' on this event loop.
     lazy var mailbox = context.mailboxes.mailbox(for: connection.eventLoop)
     /// The session snapshot as the link last wrote it to the store (`nil`: not known to be there).
@@ -226,6 +232,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
         closed = true
         tick?.cancel()
         graceDeadline?.cancel()
+        // Unanswered, the charge point sends those calls again.
+        for gated in gatedCalls.values { gated.deadline?.cancel() }
         context.links.remove(chargePointId, token: ObjectIdentifier(self))
         if started {
             let snapshot = durableSnapshot
@@ -276,6 +284,8 @@ final class ChargePointLink: ChargePointConnectionDelegate {
                 session.setQueueing(index, true)
             }
             process(session.handle(.backendDisconnected(index)), trigger: nil)
+            // A copy it had not answered is stored: it goes again, from the store, when it is back.
+            if let open = openCopies[index] { storeOpenCopies(of: open.callId) }
         case .attemptFailed:
             // A backend that is down does not hold up the charge point's first messages: they
             // go on to the others now (a backend that connects later gets the boot replayed).
@@ -286,7 +296,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
             {
                 Self.crash()
             }
-            if deliveredAnswer(from: index, text: text) { return }
+            if settlesOpenCopy(from: index, text: text) || deliveredAnswer(from: index, text: text) { return }
             process(session.handle(.backendText(backend: index, text)), trigger: nil)
             startDelivery(to: index)
         }
@@ -294,6 +304,7 @@ final class ChargePointLink: ChargePointConnectionDelegate {
 
     /// Handles what waited for a store write, in order, until the next write pauses the link.
     func resumeWaiting() {
+        storeWaitingCopies()
         while !storeBusy, !waiting.isEmpty, !closed {
             let input = waiting.removeFirst()
             switch input {

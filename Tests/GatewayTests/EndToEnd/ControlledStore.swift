@@ -18,6 +18,8 @@ final class ControlledStore: GatewayStore {
     let backendIdGate = NIOLockedValueBox<Gate?>(nil)
     /// Removals of delivered queue entries wait until this gate opens.
     let acknowledgeGate = NIOLockedValueBox<Gate?>(nil)
+    /// The queue entries the link's writes asked for, in order.
+    let appended = NIOLockedValueBox<[OutboundDraft]>([])
 
     init(_ base: any GatewayStore) { self.base = base }
 
@@ -30,6 +32,7 @@ final class ControlledStore: GatewayStore {
 
     func commit(_ write: LinkWrite, completion: @escaping @Sendable (Result<LinkWriteOutcome, StoreError>) -> Void) {
         if let error = failure.withLockedValue({ $0 }) { return completion(.failure(error)) }
+        appended.withLockedValue { $0 += write.enqueue }
         base.commit(write, completion: completion)
     }
     func acknowledge(_ queue: QueueKey, sequence: Int64, completion: @escaping @Sendable (Result<Bool, StoreError>) -> Void) {

@@ -89,8 +89,9 @@ struct DirectDeliveryTests {
         let id = try await start(harness, chargePoint)
         let removal = Gate()
         store.acknowledgeGate.withLockedValue { $0 = removal }
-        let meter = try await chargePoint.call("MeterValues", DurableDeliveryTests.meter(id))
-        guard case .callResult = meter else { Issue.record("meter: \(meter)"); return }
+        // A StopTransaction's copy has a row (its record goes with it), delivered from memory.
+        let stop = try await chargePoint.call("StopTransaction", DurableDeliveryTests.stop(id))
+        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return }
         // ems answered its copy; the removal from the store is held.
         try await removal.waitForArrivals(1)
         #expect(removal.arrivals == 1)
@@ -105,13 +106,119 @@ struct DirectDeliveryTests {
         removal.open()
         try await Task.sleep(for: .milliseconds(300))
 
-        let stop = try await chargePoint.call("StopTransaction", DurableDeliveryTests.stop(id), timeout: 5)
-        guard case .callResult = stop else { Issue.record("stop: \(stop)"); return }
+        let next = try await chargePoint.call("StartTransaction", DurableDeliveryTests.start("2026-11-21T10:00:00Z"), timeout: 5)
+        guard case .callResult = next else { Issue.record("next start: \(next)"); return }
         try await harness.waitForCalls("ems", count: 5)
         try await Task.sleep(for: .milliseconds(200))
         let ems = harness.calls("ems")
-        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "MeterValues", "BootNotification", "StopTransaction"])
-        #expect(ems.last?.payload["transactionId"] == 2000)
+        #expect(ems.map(\.action) == ["BootNotification", "StartTransaction", "StopTransaction", "BootNotification",
+                                      "StartTransaction"])
+        #expect(ems[2].payload["transactionId"] == 2000)
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    // MARK: Copies without a row (ChargePointLink+AnswerGate)
+
+    /// A started transaction and one MeterValues (it stores the snapshot with ems's id: the
+    /// copies after it are the ones without a row); the transaction id.
+    private func startedAndMetered(_ harness: DurableHarness, _ chargePoint: SimulatedChargePoint) async throws -> Int {
+        let id = try await start(harness, chargePoint)
+        let meter = try await chargePoint.call("MeterValues", DurableDeliveryTests.meter(id))
+        guard case .callResult = meter else { throw Failure("meter: \(meter)") }
+        try await harness.waitForCalls("ems", count: 3)
+        try await Task.sleep(for: .milliseconds(100))
+        return id
+    }
+
+    /// The message ids of the MeterValues ems received, in order.
+    private func emsMeterIds(_ harness: DurableHarness) -> [String] {
+        (harness.systems["ems"]?.received ?? []).compactMap { received in
+            if case .call(let id, "MeterValues", _) = received.frame { return id }
+            return nil
+        }
+    }
+
+    /// Waits until ems's queue is empty (or 5 s pass); its length then.
+    private func emsQueueLength(_ harness: DurableHarness) async throws -> Int {
+        let queue = QueueKey(chargePoint: "CP-1", backend: "ems")
+        let deadline = Date().addingTimeInterval(5)
+        while try await harness.context.store!.statistics(queue).length > 0, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await harness.context.store!.statistics(queue).length
+    }
+
+    @Test("a MeterValues copy for a caught-up backend goes without a store row, with that backend's own id")
+    func copyWithoutRow() async throws {
+        let (harness, store, chargePoint) = try await bootedSite()
+        let id = try await startedAndMetered(harness, chargePoint)
+        let rowsBefore = store.appended.withLockedValue { $0.count }
+        for _ in 0..<3 {
+            let meter = try await chargePoint.call("MeterValues", DurableDeliveryTests.meter(id))
+            guard case .callResult = meter else { Issue.record("meter: \(meter)"); return }
+        }
+        try await harness.waitForCalls("ems", count: 6)
+        #expect(store.appended.withLockedValue { $0.count } == rowsBefore)
+        #expect(harness.calls("ems").suffix(3).map { $0.payload["transactionId"] } == [2000, 2000, 2000])
+        #expect(harness.calls("billing").filter { $0.action == "MeterValues" }.count == 4)
+        #expect(try await emsQueueLength(harness) == 0)
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("a copy its backend leaves unanswered is stored under the id it went with, before the charge point's answer")
+    func unansweredCopyStoredBeforeAnswer() async throws {
+        let (harness, store, chargePoint) = try await bootedSite()
+        let id = try await startedAndMetered(harness, chargePoint)
+        harness.systems["ems"]!.setSilent(["MeterValues"])
+        let rowsBefore = store.appended.withLockedValue { $0.count }
+        let sent = Date()
+        let meter = try await chargePoint.call("MeterValues", DurableDeliveryTests.meter(id))
+        guard case .callResult = meter else { Issue.record("meter: \(meter)"); return }
+        // Held for the grace, then stored: one row, under the id ems got.
+        #expect(Date().timeIntervalSince(sent) >= 0.2)
+        let rows = store.appended.withLockedValue { Array($0.dropFirst(rowsBefore)) }
+        #expect(rows.map(\.action) == ["MeterValues"])
+        let copyId = try #require(emsMeterIds(harness).last)
+        #expect(rows.first?.messageId == copyId)
+
+        // ems answers again and comes back: the stored copy goes once more, same id, and leaves the queue.
+        harness.systems["ems"]!.setSilent([])
+        await harness.takeDown("ems")
+        try await Task.sleep(for: .milliseconds(200))
+        try await harness.bringUp("ems")
+        #expect(try await emsQueueLength(harness) == 0)
+        #expect(emsMeterIds(harness).filter { $0 == copyId }.count >= 2)
+        #expect(Set(emsMeterIds(harness).dropFirst()) == [copyId])
+        await chargePoint.stop()
+        await harness.stop()
+    }
+
+    @Test("a copy whose backend disconnects before answering is stored and delivered when that backend is back")
+    func copyStoredWhenBackendDrops() async throws {
+        let (harness, store, chargePoint) = try await bootedSite()
+        let id = try await startedAndMetered(harness, chargePoint)
+        // Neither answers: the charge point's answer never comes, and the copy stays open.
+        harness.systems["billing"]!.setSilent(["MeterValues"])
+        harness.systems["ems"]!.setSilent(["MeterValues"])
+        let rowsBefore = store.appended.withLockedValue { $0.count }
+        let call = Task { try await chargePoint.call("MeterValues", DurableDeliveryTests.meter(id), timeout: 3) }
+        try await harness.waitForCalls("ems", count: 4)
+        let copyId = try #require(emsMeterIds(harness).last)
+        #expect(store.appended.withLockedValue { $0.count } == rowsBefore)
+
+        harness.systems["ems"]!.setSilent([])
+        await harness.takeDown("ems")
+        let deadline = Date().addingTimeInterval(5)
+        while store.appended.withLockedValue({ $0.count }) == rowsBefore, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(store.appended.withLockedValue { $0.dropFirst(rowsBefore).map(\.messageId) } == [copyId])
+        try await harness.bringUp("ems")
+        #expect(try await emsQueueLength(harness) == 0)
+        #expect(emsMeterIds(harness).last == copyId)
+        _ = try? await call.value
         await chargePoint.stop()
         await harness.stop()
     }
