@@ -139,11 +139,11 @@ struct DirectDeliveryTests {
         }
     }
 
-    /// Waits until ems's queue is empty (or 5 s pass); its length then.
-    private func emsQueueLength(_ harness: DurableHarness) async throws -> Int {
+    /// Waits until ems's queue has `length` entries (or 10 s pass); its length then.
+    private func emsQueueLength(_ harness: DurableHarness, becomes length: Int = 0) async throws -> Int {
         let queue = QueueKey(chargePoint: "CP-1", backend: "ems")
-        let deadline = Date().addingTimeInterval(5)
-        while try await harness.context.store!.statistics(queue).length > 0, Date() < deadline {
+        let deadline = Date().addingTimeInterval(10)
+        while try await harness.context.store!.statistics(queue).length != length, Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         return try await harness.context.store!.statistics(queue).length
@@ -215,6 +215,8 @@ struct DirectDeliveryTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(store.appended.withLockedValue { $0.dropFirst(rowsBefore).map(\.messageId) } == [copyId])
+        // Committed (not only submitted) before ems is back.
+        #expect(try await emsQueueLength(harness, becomes: 1) == 1)
         try await harness.bringUp("ems")
         #expect(try await emsQueueLength(harness) == 0)
         #expect(emsMeterIds(harness).last == copyId)
