@@ -120,34 +120,29 @@ extension ChargePointLink {
         }
     }
 
-    /// A backend's answer to the queued entry it was sent; `false` for any other text.
+    /// A backend's answer to the queued entry it was sent; `false` for any other text. Read by its
+    /// head: only a late StartTransaction's answer (its transaction id) and an error (its code)
+    /// are parsed, and only when they are the entry's.
     func deliveredAnswer(from index: Int, text: String) -> Bool {
-        if !statusReplays.isEmpty, let frame = try? OCPPFrame(parsing: text) {
-            switch frame {
-            case .callResult(let id, _), .callError(let id, _, _, _):
-                if statusReplays.remove(id) != nil { return true }
-            case .call:
-                break
+        guard let head = OCPPFrameHead(text), head.isAnswer else { return false }
+        if !statusReplays.isEmpty, statusReplays.remove(String(head.id)) != nil { return true }
+        guard case .some(.some(let entry)) = drains[index], head.id == entry.messageId else { return false }
+        drains[index] = .some(nil)
+        if head.type == 3 {
+            var backendTransactionId: Int?
+            if entry.action == "StartTransaction", case .callResult(_, let payload)? = try? OCPPFrame(parsing: text) {
+                backendTransactionId = payload["transactionId"]?.intValue
             }
-        }
-        guard case .some(.some(let entry)) = drains[index], let frame = try? OCPPFrame(parsing: text) else { return false }
-        switch frame {
-        case .callResult(let id, let payload) where id == entry.messageId:
-            drains[index] = .some(nil)
-            acknowledge(entry, index: index,
-                        backendTransactionId: entry.action == "StartTransaction" ? payload["transactionId"]?.intValue : nil)
-            return true
-        case .callError(let id, let code, _, _) where id == entry.messageId:
+            acknowledge(entry, index: index, backendTransactionId: backendTransactionId)
+        } else {
             // An error will not improve by sending it again: log it and go on.
+            let code = if case .callError(_, let code, _, _)? = try? OCPPFrame(parsing: text) { code } else { "unreadable" }
             logger.warning("a backend refused a queued message", metadata: [
                 "backend": "\(name(of: index))", "action": "\(entry.action)", "messageId": "\(entry.messageId)", "code": "\(code)",
             ])
-            drains[index] = .some(nil)
             acknowledge(entry, index: index, backendTransactionId: nil)
-            return true
-        default:
-            return false
         }
+        return true
     }
 
     /// Removes a delivered entry (recording the backend's id for a late StartTransaction), then

@@ -315,7 +315,7 @@ final class LoadChargePoint: BackendConnectorDelegate {
     }
 
     private func received(_ text: String) {
-        guard let head = FrameHead(text) else { return }
+        guard let head = OCPPFrameHead(text) else { return }
         switch head.type {
         case 3, 4:
             guard let current = call, Int(head.id) == current.seq else { return }

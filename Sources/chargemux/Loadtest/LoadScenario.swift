@@ -111,32 +111,3 @@ enum LoadMarker {
         }
     }
 }
-
-/// The start of an OCPP-J frame: its message type and id, read without parsing the payload.
-struct FrameHead {
-    var type: Int
-    var id: Substring
-
-    init?(_ text: String) {
-        let bytes = text.utf8
-        var index = bytes.startIndex
-        func skipSpace() {
-            while index < bytes.endIndex, [0x20, 0x0A, 0x09, 0x0D].contains(bytes[index]) { index = bytes.index(after: index) }
-        }
-        func expect(_ byte: UInt8) -> Bool {
-            skipSpace()
-            guard index < bytes.endIndex, bytes[index] == byte else { return false }
-            index = bytes.index(after: index)
-            return true
-        }
-        guard expect(UInt8(ascii: "[")) else { return nil }
-        skipSpace()
-        guard index < bytes.endIndex, (0x30...0x39).contains(bytes[index]) else { return nil }
-        type = Int(bytes[index] - 0x30)
-        index = bytes.index(after: index)
-        guard expect(UInt8(ascii: ",")), expect(UInt8(ascii: "\"")) else { return nil }
-        let start = index
-        guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        id = Substring(bytes[start..<end])
-    }
-}
