@@ -12,21 +12,20 @@ import Runtime
 /// stored: if the gateway stops first, the charge point sends the message again, as it does
 /// when the gateway stops before a store write. A copy not answered within
 /// ``openCopyGrace`` of the charge point's answer, or whose backend disconnects, is stored
-/// then (same message id) and delivered from the store like any other; only after that commit
-/// does the held answer go out. StartTransaction and StopTransaction keep the store-first path:
+/// then (same message id); only after that commit does the held answer go out. The stored
+/// copy is still the one its backend has: if that backend is still caught up, its answer
+/// removes the entry as for any entry sent from memory, else the store's delivery sends it again. StartTransaction and StopTransaction keep the store-first path:
 /// their records map transaction ids and must be durable before the charge point uses them.
 extension ChargePointLink {
-    /// A copy sent without a store row, awaiting its backend's answer.
+    /// A copy sent without a store row (`draft.messageId` is the id it went with), awaiting its
+    /// backend's answer.
     struct OpenCopy {
         let callId: String
-        let messageId: String
         let draft: OutboundDraft
     }
 
-    /// A charge point's call with open copies.
+    /// A charge point's call with open copies (those in ``openCopies`` with its id).
     struct GatedCall {
-        /// Backends whose copy is open.
-        var backends: Set<Int>
         /// The charge point's answer, held until the copies are answered or stored.
         var heldAnswer: String?
         /// Stores the open copies when the held answer has waited ``openCopyGrace``.
@@ -49,20 +48,18 @@ extension ChargePointLink {
             else { return false }
             indices.append(index)
         }
-        var sent = 0
-        for (draft, index) in zip(drafts, indices) {
+        var unsent = false
+        for (var draft, index) in zip(drafts, indices) {
             let messageId = RandomMessageId.make()
-            openCopies[index] = OpenCopy(callId: callId, messageId: messageId, draft: draft)
-            if connectors[index]?.send(text: OCPPFrame.call(id: messageId, action: draft.action, payload: draft.payload).serialized)
-                == true
-            {
-                sent += 1
-            }
+            draft.messageId = messageId
+            openCopies[index] = OpenCopy(callId: callId, draft: draft)
+            let text = OCPPFrame.call(id: messageId, action: draft.action, payload: draft.payload).serialized
+            if connectors[index]?.send(text: text) != true { unsent = true }
         }
-        gatedCalls[callId] = GatedCall(backends: Set(indices))
+        gatedCalls[callId] = GatedCall()
         execute(effects.filter { if case .notDelivered(_, "MeterValues", _, _) = $0 { false } else { true } })
         // A copy that could not be written goes to the store now, before any answer.
-        if sent < indices.count { storeOpenCopies(of: callId) }
+        if unsent { storeOpenCopies(of: callId) }
         return true
     }
 
@@ -74,7 +71,9 @@ extension ChargePointLink {
 
     /// Holds `text` if it is the answer to a call with open copies; `true` when held.
     func holdsAnswer(_ text: String) -> Bool {
-        guard !gatedCalls.isEmpty, let id = Self.answerHead(text)?.id, gatedCalls[id] != nil else { return false }
+        guard !gatedCalls.isEmpty, let head = OCPPFrameHead(text), head.isAnswer else { return false }
+        let id = String(head.id)
+        guard gatedCalls[id] != nil else { return false }
         gatedCalls[id]?.heldAnswer = text
         if gatedCalls[id]?.deadline == nil {
             let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
@@ -87,97 +86,79 @@ extension ChargePointLink {
 
     /// Backend `index`'s answer to its open copy, if `text` is one: the copy is settled.
     func settlesOpenCopy(from index: Int, text: String) -> Bool {
-        guard let open = openCopies[index], let answer = Self.answerHead(text), answer.id == open.messageId else { return false }
-        if answer.isError {
+        guard let open = openCopies[index], let sent = open.draft.messageId, let head = OCPPFrameHead(text), head.isAnswer,
+            head.id == sent
+        else { return false }
+        if head.type == 4 {
             logger.warning("a backend refused a copy", metadata: [
-                "backend": "\(name(of: index))", "action": "\(open.draft.action)", "messageId": "\(open.messageId)",
+                "backend": "\(name(of: index))", "action": "\(open.draft.action)", "messageId": "\(head.id)",
             ])
         }
         openCopies[index] = nil
-        settle(index, of: open.callId)
+        releaseAnswer(of: open.callId)
         sendMirrored(to: index)
         return true
     }
 
-    /// Backend `index` no longer holds up call `callId`; its answer goes out once none does.
-    func settle(_ index: Int, of callId: String) {
-        gatedCalls[callId]?.backends.remove(index)
-        guard let gated = gatedCalls[callId], gated.backends.isEmpty else { return }
+    /// The held answer of call `callId` goes out once none of its copies is open.
+    func releaseAnswer(of callId: String) {
+        guard !openCopies.values.contains(where: { $0.callId == callId }), let gated = gatedCalls.removeValue(forKey: callId)
+        else { return }
         gated.deadline?.cancel()
-        gatedCalls[callId] = nil
         if let answer = gated.heldAnswer { connection.send(text: answer) }
     }
 
     /// Stores the open copies of call `callId` (after a store write in flight, if any), then
-    /// lets its answer go: from now on those copies are delivered from the store.
+    /// lets its answer go.
     func storeOpenCopies(of callId: String) {
-        guard !closed else { return }
-        let copies = openCopies.filter { $0.value.callId == callId }
-        guard !copies.isEmpty, let store = context.store else { return }
+        guard !closed, let store = context.store else { return }
+        let drafts = openCopies.sorted { $0.key < $1.key }.filter { $0.value.callId == callId }.map(\.value.draft)
+        guard !drafts.isEmpty else { return }
         if storeBusy {
             if !copiesToStore.contains(callId) { copiesToStore.append(callId) }
             return
         }
         storeBusy = true
-        let indices = copies.keys.sorted()
-        let drafts = indices.map { index -> OutboundDraft in
-            var draft = copies[index]!.draft
-            draft.messageId = copies[index]!.messageId
-            return draft
-        }
         let write = LinkWrite(chargePoint: chargePointId, transaction: nil, enqueue: drafts, provisionalTransactionId: nil,
                               answeredStart: nil, snapshot: nil)
         let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
         let mailbox = mailbox
         store.commit(write) { result in
-            let failure: StoreError? = if case .failure(let error) = result { error } else { nil }
-            let dropped = (try? result.get())?.appended.flatMap(\.dropped) ?? []
-            mailbox.post { link.value.link?.storedOpenCopies(callId, indices, failure: failure, dropped: dropped) }
+            let appended = result.map { AppendedEntries(drafts, $0.appended, record: nil) }
+            mailbox.post { link.value.link?.storedOpenCopies(callId, appended) }
         }
     }
 
-    func storedOpenCopies(_ callId: String, _ indices: [Int], failure: StoreError?, dropped: [QueueDrop]) {
+    func storedOpenCopies(_ callId: String, _ result: Result<AppendedEntries, StoreError>) {
         storeBusy = false
-        for index in indices where openCopies[index]?.callId == callId {
-            openCopies[index] = nil
-            // Sent already; the store's delivery sends it again with the same message id and
-            // removes it when answered.
-            stopMirroring(index)
-            if connectors[index]?.isConnected == true { pendingDelivery.insert(index) }
+        for (index, open) in openCopies where open.callId == callId { openCopies[index] = nil }
+        switch result {
+        case .success(let appended):
+            logDrops(appended.dropped)
+            stopMirroring(appended.disturbed)
+            let backends = session.policy.policy.backends
+            for entry in appended.entries {
+                guard let index = backends.firstIndex(of: entry.queue.backend) else { continue }
+                if mirrored[index] != nil {
+                    // Still caught up, the copy it has is this entry: its answer removes it.
+                    drains[index] = .some(entry)
+                } else if connectors[index]?.isConnected == true {
+                    pendingDelivery.insert(index)
+                }
+            }
+        case .failure(let error):
+            logStoreFailure(error)
+            // Neither answered nor kept: its responder's answer, held or still to come, is dropped.
+            gatedCalls[callId]?.heldAnswer = refuse(callId, error)
         }
-        for drop in dropped {
-            logger.warning("queue limit dropped messages", metadata: [
-                "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
-            ])
-        }
-        if let failure {
-            logger.critical("the store cannot keep this charge point's messages", metadata: ["error": "\(failure)"])
-            // Neither answered nor kept: the charge point must send it again.
-            session.abandonCall(messageId: callId)
-            // Its responder's answer, held or still to come, is dropped with the call.
-            gatedCalls[callId]?.heldAnswer = ChargePointSession.callError(
-                id: callId, code: "InternalError", description: "the gateway cannot store transactions: \(failure)")
-        }
-        for index in indices { settle(index, of: callId) }
+        releaseAnswer(of: callId)
         resumeWaiting()
     }
 
-    /// Calls whose open copies wait for the store write in flight.
+    /// Stores the open copies that waited for the store write in flight.
     func storeWaitingCopies() {
         while !storeBusy, !copiesToStore.isEmpty {
             storeOpenCopies(of: copiesToStore.removeFirst())
         }
-    }
-
-    /// The message id of a CALLRESULT or CALLERROR text (`[3,"id",…` or `[4,"id",…`) and whether
-    /// it is an error, read without parsing the payload.
-    static func answerHead(_ text: String) -> (id: String, isError: Bool)? {
-        var bytes = text.utf8[...]
-        while let first = bytes.first, first == UInt8(ascii: " ") || first == UInt8(ascii: "[") { bytes = bytes.dropFirst() }
-        guard let type = bytes.first, type == UInt8(ascii: "3") || type == UInt8(ascii: "4") else { return nil }
-        guard let open = bytes.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        let rest = bytes[bytes.index(after: open)...]
-        guard let close = rest.firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        return (String(rest[..<close])!, type == UInt8(ascii: "4"))
     }
 }

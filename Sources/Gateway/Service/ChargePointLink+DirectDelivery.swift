@@ -46,10 +46,7 @@ extension ChargePointLink {
     /// else delivered from the store.
     func enqueued(_ appended: AppendedEntries) {
         let backends = session.policy.policy.backends
-        for name in appended.disturbed {
-            guard let index = backends.firstIndex(of: name) else { continue }
-            stopMirroring(index)
-        }
+        stopMirroring(appended.disturbed)
         for entry in appended.entries {
             guard let index = backends.firstIndex(of: entry.queue.backend) else { continue }
             if mirrored[index] != nil {
@@ -68,6 +65,16 @@ extension ChargePointLink {
     func startMirroring(_ index: Int) {
         guard connectors[index]?.isConnected == true else { return }
         mirrored[index] = []
+    }
+
+    /// Stops mirroring the backends named: a write changed their queues in a way its appended
+    /// entries do not show.
+    func stopMirroring(_ names: Set<String>) {
+        let backends = session.policy.policy.backends
+        for name in names {
+            guard let index = backends.firstIndex(of: name) else { continue }
+            stopMirroring(index)
+        }
     }
 
     /// Stops mirroring backend `index`: its queue is read from the store again.

@@ -77,9 +77,12 @@ extension ChargePointLink {
         let bootSeen = triggerCall?.action == "BootNotification"
         let statusMissed = keepMissedStatus(effects)
         guard callId != nil || !drafts.isEmpty || answeredStart != nil || bootSeen || statusMissed else { return execute(effects) }
+        // The snapshot is written when it changed since the last write (a start, a stop, a boot,
+        // a backend's id, a status an absent backend missed), not with every MeterValues.
+        let current = durableSnapshot
         // A MeterValues whose copies all go to caught-up backends: no row; its answer waits for them.
         if let callId, transaction == nil, answeredStart == nil, !bootSeen, !statusMissed, !drafts.isEmpty,
-            triggerCall?.verdict == .forwarded, durableSnapshot == savedSnapshot,
+            triggerCall?.verdict == .forwarded, current == savedSnapshot,
             sendWithoutRow(drafts, callId: callId, effects: effects)
         {
             return
@@ -87,9 +90,6 @@ extension ChargePointLink {
 
         if Self.crashPoint == "after-receive-before-store", callId != nil { Self.crash() }
         storeBusy = true
-        // The snapshot is written when it changed since the last write (a start, a stop, a boot,
-        // a backend's id, a status an absent backend missed), not with every MeterValues.
-        let current = durableSnapshot
         let snapshot: SessionSnapshot? = current == savedSnapshot ? nil : current
         savedSnapshot = current
         let link = NIOLoopBound(WeakLink(self), eventLoop: connection.eventLoop)
@@ -116,12 +116,7 @@ extension ChargePointLink {
         if case .success(.committed) = result {} else { savedSnapshot = nil }
         switch result {
         case .success(.committed(let record, let appended)):
-            for drop in appended.dropped {
-                logger.warning("queue limit dropped messages", metadata: [
-                    "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
-                    "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
-                ])
-            }
+            logDrops(appended.dropped)
             if Self.crashPoint == "after-store-before-forward", callId != nil { Self.crash() }
             if let record, let callId { pendingStarts[callId] = record }
             execute(effects)
@@ -144,20 +139,39 @@ extension ChargePointLink {
                                        callId: callId))
             }
         case .failure(let error):
-            logger.critical("the store cannot keep this charge point's messages", metadata: [
-                "error": "\(error)", "refusesNewTransactions": "\(error.refusesNewTransactions)",
-            ])
+            logStoreFailure(error)
             if let callId {
-                // Refused: the charge point keeps the message and tries again later.
-                session.abandonCall(messageId: callId)
-                connection.send(text: ChargePointSession.callError(
-                    id: callId, code: "InternalError", description: "the gateway cannot store transactions: \(error)"))
+                connection.send(text: refuse(callId, error))
             } else {
                 execute(effects)
             }
         }
         if case .success(.committed(_, let appended)) = result { enqueued(appended) }
         resumeWaiting()
+    }
+
+    func logStoreFailure(_ error: StoreError) {
+        logger.critical("the store cannot keep this charge point's messages", metadata: [
+            "error": "\(error)", "refusesNewTransactions": "\(error.refusesNewTransactions)",
+        ])
+    }
+
+    /// The charge point's call `callId`, which the store could not keep, is dropped; the
+    /// CALLERROR to answer it with. Refused, the charge point keeps the message and tries again.
+    func refuse(_ callId: String, _ error: StoreError) -> String {
+        session.abandonCall(messageId: callId)
+        return ChargePointSession.callError(id: callId, code: "InternalError",
+                                            description: "the gateway cannot store transactions: \(error)")
+    }
+
+    /// Logs what the queues' limits dropped in a write.
+    func logDrops(_ drops: [QueueDrop]) {
+        for drop in drops {
+            logger.warning("queue limit dropped messages", metadata: [
+                "backend": "\(drop.queue.backend)", "reason": "\(drop.reason.rawValue)", "count": "\(drop.entries.count)",
+                "messages": "\(drop.entries.map { "\($0.action) \($0.messageId)" }.joined(separator: ", "))",
+            ])
+        }
     }
 
     /// `effects` with the responder's StartTransaction leg under the message id of the first

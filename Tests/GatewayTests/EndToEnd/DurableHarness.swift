@@ -88,6 +88,11 @@ final class DurableHarness: @unchecked Sendable {
         servers[name] = backend
     }
 
+    /// Backend `name` sends `text` as it is to charge point `chargePoint` (say, a late answer).
+    func send(raw text: String, from name: String, to chargePoint: String = "CP-1") -> Bool {
+        servers[name]?.send(raw: text, to: chargePoint) ?? false
+    }
+
     /// Backend `name` stops listening and drops its connections.
     func takeDown(_ name: String) async {
         await servers.removeValue(forKey: name)?.shutdown()
