@@ -21,6 +21,24 @@ final class LoadHops: Sendable {
         var back: UInt64
     }
 
+    /// The hops of the answered calls, as latencies.
+    struct Stats: Sendable {
+        var out = CallStats()
+        var back = CallStats()
+
+        mutating func record(_ hops: Hops) {
+            out.answered += 1
+            _ = out.latency.record(max(1, hops.out))
+            back.answered += 1
+            _ = back.latency.record(max(1, hops.back))
+        }
+
+        mutating func add(_ other: Stats) {
+            out.add(other.out)
+            back.add(other.back)
+        }
+    }
+
     private let slots: [String: NIOLockedValueBox<Stamp>]
 
     init(chargePoints ids: [String]) {

@@ -56,7 +56,7 @@ final class LoadLoop: @unchecked Sendable {
     private var idleTicker: RepeatedTask?
     var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
     /// The two hops of each answered call (``LoadHops``), when the backends run in this process.
-    var hopStats = (out: CallStats(), back: CallStats())
+    var hopStats = LoadHops.Stats()
     let hops: LoadHops?
     var disconnects = 0
     let connectedCount: NIOLockedValueBox<Int>
@@ -150,12 +150,7 @@ final class LoadLoop: @unchecked Sendable {
         } else {
             stats[action.rawValue].answered += 1
             _ = stats[action.rawValue].latency.record(max(1, micros))
-            if let hop {
-                hopStats.out.answered += 1
-                _ = hopStats.out.latency.record(max(1, hop.out))
-                hopStats.back.answered += 1
-                _ = hopStats.back.latency.record(max(1, hop.back))
-            }
+            if let hop { hopStats.record(hop) }
         }
         inFlight -= 1
         idle.append(chargePoint.index)

@@ -193,7 +193,7 @@ final class Loadtest: @unchecked Sendable {
         backendCalls.cancel()
         let backendStats = await backendCalls.value
         var stats = [CallStats](repeating: CallStats(), count: LoadAction.allCases.count)
-        var hopStats = (out: CallStats(), back: CallStats())
+        var hopStats = LoadHops.Stats()
         var disconnects = 0
         var delivered: [String: (markers: [(marker: Int, action: LoadAction)], heartbeats: Int)] = [:]
         for loop in loops {
@@ -203,8 +203,7 @@ final class Loadtest: @unchecked Sendable {
                         loop.hopStats)
             }.get()
             for (index, action) in part.0.enumerated() { stats[index].add(action) }
-            hopStats.out.add(part.3.out)
-            hopStats.back.add(part.3.back)
+            hopStats.add(part.3)
             disconnects += part.1
             for (id, markers, heartbeats) in part.2 { delivered[id] = (markers, heartbeats) }
         }

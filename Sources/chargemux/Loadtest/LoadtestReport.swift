@@ -31,7 +31,7 @@ struct LoadtestReport: Sendable {
     var linkSeconds: Double? = nil
     /// The two hops of each call (``LoadHops``): to the first backend and back from it; `nil`
     /// when the backends run in another process.
-    var hops: (out: CallStats, back: CallStats)? = nil
+    var hops: LoadHops.Stats? = nil
 
     /// Charge point calls answered with a CALLRESULT.
     var messages: Int { actions.reduce(0) { $0 + $1.answered } }
