@@ -9,6 +9,7 @@ let package = Package(
     dependencies: [
         .package(name: "chargemux", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.1", traits: ["MallocInterposer"]),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
@@ -21,6 +22,17 @@ let package = Package(
             ],
             path: "Benchmarks/PolicyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The floor under the gateway's cost: networking only (scripts/bench-gateway, `ONLY=bare`).
+        .executableTarget(
+            name: "bare-forwarder",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/BareForwarder"
         ),
     ],
     swiftLanguageModes: [.v6]
