@@ -34,6 +34,17 @@ let package = Package(
             ],
             path: "Benchmarks/BareForwarder"
         ),
+        // The reference figure on this machine: a SwiftNIO WebSocket echo (scripts/bench-echo).
+        .executableTarget(
+            name: "bare-echo",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "Benchmarks/BareEcho"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
