@@ -14,8 +14,9 @@ import Runtime
 /// ``openCopyGrace`` of the charge point's answer, or whose backend disconnects, is stored
 /// then (same message id); only after that commit does the held answer go out. The stored
 /// copy is still the one its backend has: if that backend is still caught up, its answer
-/// removes the entry as for any entry sent from memory, else the store's delivery sends it again. StartTransaction and StopTransaction keep the store-first path:
-/// their records map transaction ids and must be durable before the charge point uses them.
+/// removes the entry as for any entry sent from memory, else the store's delivery sends it
+/// again. StartTransaction and StopTransaction keep the store-first path: their records map
+/// transaction ids and must be durable before the charge point uses them.
 extension ChargePointLink {
     /// A copy sent without a store row (`draft.messageId` is the id it went with), awaiting its
     /// backend's answer.
@@ -135,17 +136,8 @@ extension ChargePointLink {
         switch result {
         case .success(let appended):
             logDrops(appended.dropped)
-            stopMirroring(appended.disturbed)
-            let backends = session.policy.policy.backends
-            for entry in appended.entries {
-                guard let index = backends.firstIndex(of: entry.queue.backend) else { continue }
-                if mirrored[index] != nil {
-                    // Still caught up, the copy it has is this entry: its answer removes it.
-                    drains[index] = .some(entry)
-                } else if connectors[index]?.isConnected == true {
-                    pendingDelivery.insert(index)
-                }
-            }
+            // Still caught up, a backend's copy is this entry, and its answer removes it.
+            enqueued(appended, sent: true)
         case .failure(let error):
             logStoreFailure(error)
             // Neither answered nor kept: its responder's answer, held or still to come, is dropped.

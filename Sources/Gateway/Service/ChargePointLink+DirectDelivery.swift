@@ -43,13 +43,17 @@ struct AppendedEntries: Sendable {
 /// have committed, so nothing answered is sent twice).
 extension ChargePointLink {
     /// Takes the entries a committed write appended: sent from memory to a mirrored backend,
-    /// else delivered from the store.
-    func enqueued(_ appended: AppendedEntries) {
+    /// else delivered from the store. `sent`: the entries are copies their backends already have
+    /// (stored open copies, ChargePointLink+AnswerGate), so a mirrored backend's entry becomes
+    /// the one awaiting its answer instead of going again.
+    func enqueued(_ appended: AppendedEntries, sent: Bool = false) {
         let backends = session.policy.policy.backends
         stopMirroring(appended.disturbed)
         for entry in appended.entries {
             guard let index = backends.firstIndex(of: entry.queue.backend) else { continue }
-            if mirrored[index] != nil {
+            if mirrored[index] != nil, sent {
+                drains[index] = .some(entry)
+            } else if mirrored[index] != nil {
                 mirrored[index]?.append(entry)
                 sendMirrored(to: index)
             } else {
