@@ -66,10 +66,12 @@ extension ChargePointLink {
         }
         var answeredStart: (record: Int64, id: Int)?
         if !pendingStarts.isEmpty {
+            // Matched by the answer's head: only the answer to a pending start is parsed.
             for case .sendToChargePoint(let text) in effects {
-                if case .callResult(let id, let payload)? = try? OCPPFrame(parsing: text), let record = pendingStarts[id] {
-                    pendingStarts[id] = nil
-                    if let assigned = payload["transactionId"]?.intValue { answeredStart = (record, assigned) }
+                guard let head = OCPPFrameHead(text), head.type == 3, let record = pendingStarts[String(head.id)] else { continue }
+                pendingStarts[String(head.id)] = nil
+                if case .callResult(_, let payload)? = try? OCPPFrame(parsing: text), let assigned = payload["transactionId"]?.intValue {
+                    answeredStart = (record, assigned)
                 }
             }
         }
