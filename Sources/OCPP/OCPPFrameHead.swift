@@ -9,7 +9,19 @@ public struct OCPPFrameHead: Sendable, Equatable {
     public var id: Substring
 
     public init?(_ text: String) {
-        let bytes = text.utf8
+        guard let found = Self.locate(in: text.utf8) else { return nil }
+        type = found.type
+        id = Substring(text.utf8[found.id])
+    }
+
+    /// A CALLRESULT or CALLERROR.
+    public var isAnswer: Bool { type == 3 || type == 4 }
+
+    /// The type and where the id's bytes are, in a frame's UTF-8 bytes: what ``init(_:)`` reads,
+    /// for callers that hold bytes rather than a `String` (a NIO `ByteBuffer`'s view).
+    @inlinable
+    public static func locate<Bytes: Collection>(in bytes: Bytes) -> (type: Int, id: Range<Bytes.Index>)?
+    where Bytes.Element == UInt8 {
         var index = bytes.startIndex
         func skipSpace() {
             while index < bytes.endIndex, [0x20, 0x0A, 0x09, 0x0D].contains(bytes[index]) { index = bytes.index(after: index) }
@@ -23,14 +35,11 @@ public struct OCPPFrameHead: Sendable, Equatable {
         guard expect(UInt8(ascii: "[")) else { return nil }
         skipSpace()
         guard index < bytes.endIndex, (0x30...0x39).contains(bytes[index]) else { return nil }
-        type = Int(bytes[index] - 0x30)
+        let type = Int(bytes[index] - 0x30)
         index = bytes.index(after: index)
         guard expect(UInt8(ascii: ",")), expect(UInt8(ascii: "\"")) else { return nil }
         let start = index
         guard let end = bytes[start...].firstIndex(of: UInt8(ascii: "\"")) else { return nil }
-        id = Substring(bytes[start..<end])
+        return (type, start..<end)
     }
-
-    /// A CALLRESULT or CALLERROR.
-    public var isAnswer: Bool { type == 3 || type == 4 }
 }

@@ -15,6 +15,15 @@ struct OCPPFrameHeadTests {
         #expect(head.isAnswer == (type != 2))
     }
 
+    @Test("the same head from the bytes: type and the id's byte range")
+    func locatesInBytes() throws {
+        let bytes = Array(#"[ 4 , "a-b" , "NotImplemented", "", {}]"#.utf8)
+        let found = try #require(OCPPFrameHead.locate(in: bytes))
+        #expect(found.type == 4)
+        #expect(Array(bytes[found.id]) == Array("a-b".utf8))
+        #expect(OCPPFrameHead.locate(in: Array("[3,42,{}]".utf8)) == nil)
+    }
+
     @Test("not a frame's head: nil", arguments: ["", "{}", "[\"3\",\"x\"]", "[3,42,{}]", "[3,\"unterminated"])
     func rejects(text: String) {
         #expect(OCPPFrameHead(text) == nil)
