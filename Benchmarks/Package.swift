@@ -3,6 +3,13 @@
 // package-benchmark. Run from this folder: `swift package benchmark`.
 import PackageDescription
 
+let nio: [Target.Dependency] = [
+    .product(name: "NIOCore", package: "swift-nio"),
+    .product(name: "NIOPosix", package: "swift-nio"),
+    .product(name: "NIOHTTP1", package: "swift-nio"),
+    .product(name: "NIOWebSocket", package: "swift-nio"),
+]
+
 let package = Package(
     name: "chargemux-benchmarks",
     platforms: [.macOS(.v14)],
@@ -23,28 +30,16 @@ let package = Package(
             path: "Benchmarks/PolicyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        // What the bare tools share: NIO's WebSocket plumbing and nothing more.
+        .target(name: "BareNIO", dependencies: nio, path: "Benchmarks/BareNIO"),
         // The floor under the gateway's cost: networking only (scripts/bench-gateway, `ONLY=bare`).
         .executableTarget(
             name: "bare-forwarder",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-            ],
+            dependencies: ["BareNIO", .product(name: "OCPP", package: "chargemux")] + nio,
             path: "Benchmarks/BareForwarder"
         ),
         // The reference figure on this machine: a SwiftNIO WebSocket echo (scripts/bench-echo).
-        .executableTarget(
-            name: "bare-echo",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOWebSocket", package: "swift-nio"),
-            ],
-            path: "Benchmarks/BareEcho"
-        ),
+        .executableTarget(name: "bare-echo", dependencies: ["BareNIO"] + nio, path: "Benchmarks/BareEcho"),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,6 +1,6 @@
+import BareNIO
 import Foundation
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 
@@ -13,16 +13,21 @@ final class EchoClientHandler: ChannelInboundHandler {
     let payload: ByteBuffer
     var roundTrips = 0
     var sending = true
-    private var key: UInt32 = .random(in: 1 ... .max)
+    private var keys = MaskingKeys()
 
-    init(inFlight: Int) {
+    /// Succeeded once the upgrade is done and the frames are out.
+    let upgraded: EventLoopPromise<Void>
+
+    init(inFlight: Int, upgraded: EventLoopPromise<Void>) {
         self.inFlight = inFlight
+        self.upgraded = upgraded
         payload = ByteBuffer(string: #"[2,"1","Heartbeat",{}]"#)
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
         for _ in 0..<inFlight { send(context) }
         context.flush()
+        upgraded.succeed()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -36,24 +41,7 @@ final class EchoClientHandler: ChannelInboundHandler {
     }
 
     private func send(_ context: ChannelHandlerContext) {
-        key = key &* 1_664_525 &+ 1_013_904_223
-        let mask = withUnsafeBytes(of: key) { WebSocketMaskingKey($0)! }
-        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: mask, data: payload)), promise: nil)
-    }
-}
-
-/// Sends the WebSocket upgrade request once the connection is up.
-final class EchoUpgradeRequest: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    let head: HTTPRequestHead
-    init(head: HTTPRequestHead) { self.head = head }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(.head(head)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        context.fireChannelActive()
+        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, maskKey: keys.next(), data: payload)), promise: nil)
     }
 }
 
@@ -63,31 +51,18 @@ enum EchoDriver {
         -> (roundTrips: Int, seconds: Double)
     {
         let group = MultiThreadedEventLoopGroup.singleton
-        let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/", headers: ["Host": "\(host):\(port)", "Content-Length": "0"])
         var handlers: [NIOLoopBound<EchoClientHandler>] = []
         var upgrades: [EventLoopFuture<Void>] = []
         for _ in 0..<connections {
             let loop = group.next()
-            let handler = try await loop.submit { NIOLoopBound(EchoClientHandler(inFlight: inFlight), eventLoop: loop) }.get()
             let upgraded = loop.makePromise(of: Void.self)
+            let handler = try await loop.submit {
+                NIOLoopBound(EchoClientHandler(inFlight: inFlight, upgraded: upgraded), eventLoop: loop)
+            }.get()
             handlers.append(handler)
             upgrades.append(upgraded.futureResult)
-            _ = try await ClientBootstrap(group: loop)
-                .channelInitializer { channel in
-                    let upgrader = NIOWebSocketClientUpgrader { channel, _ in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(handler.value)
-                            upgraded.succeed()
-                        }
-                    }
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                            withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                        try channel.pipeline.syncOperations.addHandler(EchoUpgradeRequest(head: head))
-                    }
-                }
-                .connect(host: host, port: port)
-                .get()
+            _ = try await BareWebSocket.connect(host: host, port: port, uri: "/", subprotocol: nil, eventLoop: loop,
+                                                handler: handler).get()
         }
         for upgrade in upgrades { try await upgrade.get() }
         // Warm up for a second, then count.

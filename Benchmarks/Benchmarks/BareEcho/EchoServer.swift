@@ -1,7 +1,6 @@
 import Foundation
+import BareNIO
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import NIOWebSocket
 
 /// Answers every text frame with the same text.
@@ -10,15 +9,8 @@ final class EchoHandler: ChannelInboundHandler {
     typealias OutboundOut = WebSocketFrame
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        switch frame.opcode {
-        case .text:
-            context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: frame.unmaskedData)), promise: nil)
-        case .connectionClose:
-            context.close(promise: nil)
-        default:
-            break
-        }
+        guard let text = WebSocketControl.text(of: unwrapInboundIn(data), context: context) else { return }
+        context.write(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: text)), promise: nil)
     }
 
     /// One flush per read burst, as an echo server written for speed does.
@@ -29,18 +21,7 @@ final class EchoHandler: ChannelInboundHandler {
 
 enum EchoServer {
     static func run(host: String, port: Int) async throws {
-        let upgrader = NIOWebSocketServerUpgrader(
-            shouldUpgrade: { channel, _ in channel.eventLoop.makeSucceededFuture(HTTPHeaders()) },
-            upgradePipelineHandler: { channel, _ in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(EchoHandler()) }
-            })
-        let server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-            }
-            .bind(host: host, port: port)
-            .get()
+        let server = try await BareWebSocket.serve(host: host, port: port) { _ in EchoHandler() }
         FileHandle.standardError.write(Data("bare-echo: serving on \(host):\(port)\n".utf8))
         try await server.closeFuture.get()
     }

@@ -1,6 +1,5 @@
+import BareNIO
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import NIOWebSocket
 
 /// One charge point's connection to one backend: a WebSocket client whose frames go to the
@@ -34,39 +33,10 @@ final class BackendLeg: ChannelInboundHandler {
     /// Connects `chargePoint` (id `id`) to the backend at `url` on `eventLoop`.
     static func connect(url: BackendURL, id: String, index: Int, chargePoint: ChargePointLeg, eventLoop: any EventLoop) {
         let leg = NIOLoopBound(BackendLeg(index: index, chargePoint: chargePoint), eventLoop: eventLoop)
-        let request = HTTPRequestHead(
-            version: .http1_1, method: .GET, uri: url.path + "/" + id,
-            headers: ["Host": "\(url.host):\(url.port)", "Sec-WebSocket-Protocol": "ocpp1.6", "Content-Length": "0"])
         let chargePointBound = NIOLoopBound(chargePoint, eventLoop: eventLoop)
-        ClientBootstrap(group: eventLoop)
-            .channelInitializer { channel in
-                let upgrader = NIOWebSocketClientUpgrader(maxFrameSize: 1 << 16, automaticErrorHandling: false) { channel, _ in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(leg.value) }
-                }
-                return channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHTTPClientHandlers(
-                        withClientUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-                    try channel.pipeline.syncOperations.addHandler(UpgradeRequestSender(request: request))
-                }
-            }
-            .connect(host: url.host, port: url.port)
+        BareWebSocket.connect(host: url.host, port: url.port, uri: url.path + "/" + id, subprotocol: "ocpp1.6",
+                              eventLoop: eventLoop, handler: leg)
             .whenFailure { _ in chargePointBound.value.backendClosed(index) }
-    }
-}
-
-/// Sends the WebSocket upgrade request once the connection is up.
-final class UpgradeRequestSender: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundOut = HTTPClientRequestPart
-
-    let request: HTTPRequestHead
-
-    init(request: HTTPRequestHead) { self.request = request }
-
-    func channelActive(context: ChannelHandlerContext) {
-        context.write(wrapOutboundOut(.head(request)), promise: nil)
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        context.fireChannelActive()
     }
 }
 

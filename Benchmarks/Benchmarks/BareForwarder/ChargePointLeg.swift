@@ -1,5 +1,7 @@
+import BareNIO
 import NIOCore
 import NIOWebSocket
+import OCPP
 
 /// A charge point's WebSocket and its legs to the backends: every CALL goes to all backends,
 /// the first backend's answer goes back, the others' are dropped; a backend's CALL goes to the
@@ -43,8 +45,8 @@ final class ChargePointLeg: ChannelInboundHandler {
     }
 
     private func fromChargePoint(_ text: ByteBuffer) {
-        guard let head = FrameHead(text) else { return }
-        if head.isCall {
+        guard let head = Self.head(of: text) else { return }
+        if head.type == 2 {
             for index in backends.indices { send(text, to: index) }
         } else if let owner = backendCallOwners.removeValue(forKey: head.id) {
             send(text, to: owner)
@@ -52,13 +54,21 @@ final class ChargePointLeg: ChannelInboundHandler {
     }
 
     func fromBackend(_ index: Int, text: ByteBuffer) {
-        guard let context, let head = FrameHead(text) else { return }
-        if head.isCall {
+        guard let context, let head = Self.head(of: text) else { return }
+        if head.type == 2 {
             backendCallOwners[head.id] = index
         } else if index != 0 {
             return
         }
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .text, data: text)), promise: nil)
+    }
+
+    /// The frame's type and its id's bytes, read in place (``OCPPFrameHead/locate(in:)``).
+    static func head(of text: ByteBuffer) -> (type: Int, id: ByteBuffer)? {
+        guard let found = OCPPFrameHead.locate(in: text.readableBytesView),
+            let id = text.getSlice(at: found.id.lowerBound, length: found.id.count)
+        else { return nil }
+        return (found.type, id)
     }
 
     private func send(_ text: ByteBuffer, to index: Int) {
@@ -86,20 +96,5 @@ final class ChargePointLeg: ChannelInboundHandler {
     func backendClosed(_ index: Int) {
         backends[index] = nil
         context?.close(promise: nil)
-    }
-}
-
-/// Masking keys from a xorshift generator seeded once from the system's random source: the
-/// forwarder measures the cost of forwarding, and a system call per frame
-/// (`WebSocketMaskingKey.random()`) would add one the gateway does not make (it reads its keys in
-/// blocks).
-struct MaskingKeys {
-    private var state = UInt64.random(in: 1 ... .max)
-
-    mutating func next() -> WebSocketMaskingKey {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return withUnsafeBytes(of: UInt32(truncatingIfNeeded: state)) { WebSocketMaskingKey($0)! }
     }
 }

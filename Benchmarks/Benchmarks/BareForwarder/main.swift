@@ -8,12 +8,10 @@
 //   bare-forwarder --listen 127.0.0.1:8480 --path /ocpp \
 //       --backends ws://127.0.0.1:9001/ocpp,ws://127.0.0.1:9002/ocpp
 //
-// Event loops: one per core, or NIO_SINGLETON_GROUP_LOOP_COUNT. Stops on SIGTERM or SIGINT.
+// Event loops: one per core, or NIO_SINGLETON_GROUP_LOOP_COUNT. Runs until it is killed.
+import BareNIO
 import Foundation
-import NIOCore
 import NIOHTTP1
-import NIOPosix
-import NIOWebSocket
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("bare-forwarder: \(message)\n".utf8))
@@ -45,50 +43,16 @@ let listenHost = String(listen[..<colon])
 let prefix = path.hasSuffix("/") ? path : path + "/"
 let urls = backendURLs
 
-let upgrader = NIOWebSocketServerUpgrader(
-    maxFrameSize: 1 << 16, automaticErrorHandling: true,
-    shouldUpgrade: { channel, head in
-        guard head.uri.hasPrefix(prefix), head.uri.count > prefix.count else {
-            return channel.eventLoop.makeSucceededFuture(nil)
-        }
+let server = try await BareWebSocket.serve(
+    host: listenHost, port: listenPort,
+    headers: { head in
+        guard head.uri.hasPrefix(prefix), head.uri.count > prefix.count else { return nil }
         var headers = HTTPHeaders()
         let offered = head.headers["Sec-WebSocket-Protocol"].flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
         if offered.contains("ocpp1.6") { headers.add(name: "Sec-WebSocket-Protocol", value: "ocpp1.6") }
-        return channel.eventLoop.makeSucceededFuture(headers)
+        return headers
     },
-    upgradePipelineHandler: { channel, head in
-        let id = String(head.uri.dropFirst(prefix.count))
-        return channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(ChargePointLeg(id: id, backendURLs: urls))
-        }
-    })
-
-let group = MultiThreadedEventLoopGroup.singleton
-let server = try await ServerBootstrap(group: group)
-    .serverChannelOption(.backlog, value: 4096)
-    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-    .childChannelInitializer { channel in
-        channel.pipeline.configureHTTPServerPipeline(withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in }))
-    }
-    .bind(host: listenHost, port: listenPort)
-    .get()
+    handler: { head in ChargePointLeg(id: String(head.uri.dropFirst(prefix.count)), backendURLs: urls) })
 FileHandle.standardError.write(Data("bare-forwarder: listening on \(listen)\(prefix){id}, backends \(urls.count)\n".utf8))
-
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
-let stop = DispatchSemaphore(value: 0)
-let sources = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-    source.setEventHandler { stop.signal() }
-    source.resume()
-    return source
-}
-await withCheckedContinuation { continuation in
-    DispatchQueue.global().async {
-        stop.wait()
-        continuation.resume()
-    }
-}
-try? await server.close().get()
-_ = sources
+try await server.closeFuture.get()

@@ -1,10 +1,10 @@
 import NIOCore
 import NIOWebSocket
 
-/// What both legs do with a frame that is not text: a ping is answered, a close closes.
-enum WebSocketControl {
+/// What the bare tools do with a frame that is not text: a ping is answered, a close closes.
+public enum WebSocketControl {
     /// The text of a text frame; nil after handling any other frame.
-    static func text(of frame: WebSocketFrame, context: ChannelHandlerContext) -> ByteBuffer? {
+    public static func text(of frame: WebSocketFrame, context: ChannelHandlerContext) -> ByteBuffer? {
         switch frame.opcode {
         case .text:
             return frame.unmaskedData
