@@ -67,12 +67,17 @@ let package = Package(
             .product(name: "Histogram", package: "hdrhistogram-swift"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // Helpers the test targets share (not shipped).
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "OCPPTests", dependencies: ["OCPP"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime", "OCPP", "PolicyLang"]),
         // The corpus policies are read from the source tree by path, not bundled.
         .testTarget(name: "PolicyLangTests", dependencies: ["PolicyLang", "Runtime", "OCPP"], exclude: ["Corpus"]),
         .testTarget(name: "GatewayTests", dependencies: [
-            "Gateway", "PolicyLang", "Runtime", "OCPP",
+            "Gateway", "PolicyLang", "Runtime", "OCPP", "TestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,7 +94,7 @@ let package = Package(
             .product(name: "_CryptoExtras", package: "swift-crypto"),
         ]),
         .testTarget(name: "chargemuxTests", dependencies: [
-            "chargemux", "Gateway", "OCPP",
+            "chargemux", "Gateway", "OCPP", "TestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

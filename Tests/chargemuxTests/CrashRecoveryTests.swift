@@ -4,6 +4,7 @@ import Logging
 import NIOPosix
 import OCPP
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -38,8 +39,7 @@ struct CrashRecoveryTests {
         let logger = Logger(label: "crash-test", factory: { _ in SwiftLogNoOpLogHandler() })
         var systems: [String: SimulatedCentralSystem] = [:]
         var servers: [SimulatedBackendServer] = []
-        /// The gateway's port (kept across its restarts): one nothing listened on when the site
-        /// started, below the ephemeral range, which outgoing sockets use.
+        /// The gateway's port, kept across its restarts (``freeListeningPort(group:)``).
         private(set) var port = 0
         var configPath: String { folder.appendingPathComponent("gateway.yaml").path }
 
@@ -56,14 +56,7 @@ struct CrashRecoveryTests {
 
         func start(down: Set<String> = []) async throws {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            // Other suites pick ports from the same range at the same time: take one that is free.
-            for _ in 0..<100 where port == 0 {
-                let candidate = Int.random(in: 20_000..<32_000)
-                let probe = ServerBootstrap(group: group).serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                guard let listening = try? await probe.bind(host: "127.0.0.1", port: candidate).get() else { continue }
-                try await listening.close()
-                port = candidate
-            }
+            if port == 0 { port = try await freeListeningPort(group: group) }
             try CrashRecoveryTests.policy.write(to: folder.appendingPathComponent("site.policy"), atomically: true, encoding: .utf8)
             var lines: [String] = []
             for (offset, name) in ["billing", "ems"].enumerated() {

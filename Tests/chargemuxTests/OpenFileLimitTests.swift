@@ -3,6 +3,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import Testing
+import TestSupport
 
 /// `chargemux run` under a low open-file limit (`ulimit -n 64`), as an operator would meet it:
 /// out of descriptors it neither dies nor spins, counts what it could not accept, and refuses the
@@ -78,7 +79,7 @@ struct OpenFileLimitTests {
     @Test("ulimit -n 64: accept pauses on EMFILE without spinning, then 8 charge points of 1 + 3 sockets get in and the 9th gets 503")
     func lowLimit() async throws {
         let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
-        let port = Int.random(in: 20_000..<32_000)
+        let port = try await freeListeningPort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chargemux-fd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }

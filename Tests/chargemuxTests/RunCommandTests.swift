@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -62,7 +63,7 @@ struct RunCommandTests {
     @Test("run starts, reload takes a valid policy and refuses an invalid one, SIGTERM stops it")
     func runAndReload() async throws {
         let binary = try #require(ExecutableTests.executable, "build the executable first: `swift build`")
-        let site = try Site(port: Int.random(in: 20_000..<32_000))
+        let site = try Site(port: try await freeListeningPort())
         let (process, output) = try startWatched(binary, ["run", "--config", site.configPath])
         defer { if process.isRunning { process.terminate() } }
 

@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import OCPP
 import Testing
+import TestSupport
 
 /// A gateway on a loopback port with simulated backends, built from an inline policy, for
 /// end-to-end tests over real sockets.
@@ -81,7 +82,7 @@ final class GatewayHarness: @unchecked Sendable {
                 port = channel.localAddress?.port ?? 0
                 lock.withLock { blackHoles.append(channel) }
             } else if option.startLater {
-                port = try await Self.freePort(group: group)
+                port = try await freeListeningPort(group: group)
                 lock.withLock { backendPorts[name] = port }
             } else {
                 port = try await startBackend(name)
@@ -128,20 +129,6 @@ final class GatewayHarness: @unchecked Sendable {
             .bind(host: "127.0.0.1", port: 0).get()
     }
 
-    /// A port nothing listens on now. Backends' ports come from below the system's ephemeral range
-    /// (32768 and up on Linux), so that the port of a stopped backend is not handed to another
-    /// socket, say a test's outgoing connection, before the backend restarts on it.
-    private static func freePort(group: any EventLoopGroup) async throws -> Int {
-        for _ in 0..<100 {
-            let candidate = Int.random(in: 20_000..<32_000)
-            let bootstrap = ServerBootstrap(group: group).serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            guard let channel = try? await bootstrap.bind(host: "127.0.0.1", port: candidate).get() else { continue }
-            try await channel.close()
-            return candidate
-        }
-        throw HarnessError("no free port below the ephemeral range")
-    }
-
     /// Starts (or restarts, on the same port and with the same central system, so its record
     /// goes on) the backend `name`; returns its port.
     @discardableResult
@@ -151,7 +138,7 @@ final class GatewayHarness: @unchecked Sendable {
         while true {
             attempt += 1
             let port: Int
-            if let known { port = known } else { port = try await Self.freePort(group: group) }
+            if let known { port = known } else { port = try await freeListeningPort(group: group) }
             let backend = SimulatedBackendServer(system: system, port: port, password: password, eventLoopGroup: group,
                                                  logger: simulatorLogger)
             do {

@@ -8,6 +8,10 @@ import Testing
 @Suite("Store: the link's writes")
 struct LinkWriteStoreTests {
     let ems = QueueKey(chargePoint: "CP-1", backend: "ems")
+    /// ems's copy of a StartTransaction.
+    var draft: OutboundDraft {
+        OutboundDraft(queue: ems, action: "StartTransaction", payload: ["connectorId": 1], enqueuedAt: storeTime())
+    }
 
     /// `store.commit(write)`, awaited.
     func commit(_ store: any GatewayStore, _ write: LinkWrite) async throws -> LinkWriteOutcome {
@@ -18,7 +22,6 @@ struct LinkWriteStoreTests {
     func startWithCopyAndSnapshot() async throws {
         let fixture = StoreFixture()
         let store = try fixture.open()
-        let draft = OutboundDraft(queue: ems, action: "StartTransaction", payload: ["connectorId": 1], enqueuedAt: storeTime())
         let snapshot = SessionSnapshot(transactions: [.init(chargePointTransactionId: 1_000_000_007, connectorId: 1,
                                                             owner: "billing", backendIds: [:])])
         let write = LinkWrite(chargePoint: "CP-1", transaction: .start(start()), enqueue: [draft],
@@ -44,7 +47,6 @@ struct LinkWriteStoreTests {
     func allOrNothing() async throws {
         let fixture = StoreFixture()
         let store = try fixture.open()
-        let draft = OutboundDraft(queue: ems, action: "StartTransaction", payload: ["connectorId": 1], enqueuedAt: storeTime())
         // The last part names a record that does not exist: it fails after the start and the copy were written.
         let write = LinkWrite(chargePoint: "CP-1", transaction: .start(start()), enqueue: [draft],
                               answeredStart: .init(record: 999, chargePointTransactionId: 7),
@@ -60,7 +62,6 @@ struct LinkWriteStoreTests {
     func acknowledgeStart() async throws {
         let fixture = StoreFixture()
         let store = try fixture.open()
-        let draft = OutboundDraft(queue: ems, action: "StartTransaction", payload: ["connectorId": 1], enqueuedAt: storeTime())
         let outcome = try await commit(store, LinkWrite(chargePoint: "CP-1", transaction: .start(start()), enqueue: [draft]))
         let record = try #require(outcome.transactionRecord)
         let answered = LinkWrite(chargePoint: "CP-1", answeredStart: .init(record: record, chargePointTransactionId: 7))
